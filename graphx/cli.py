@@ -1,0 +1,153 @@
+"""The `graphx` command line: parse, call the library, render. No logic of its own lives here.
+
+Heavy libraries (networkx, pyvis, requests) are imported inside commands, so `graphx --help`
+and queries start fast.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, Optional
+
+import typer
+
+from graphx import output
+
+app = typer.Typer(
+    name="graphx",
+    help="Turn lists of research papers into a graph of the methods, papers and code that link "
+    "them.\n\nExample:\n\n    graphx build ../shared/seeds && graphx neighbors Zipformer",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+DEFAULT_DB = Path("output") / "graphx.db"
+
+DbOption = typer.Option(DEFAULT_DB, "--db", help="The store to read.", show_default=True)
+JsonOption = typer.Option(False, "--json", help="Print JSON instead of a table.")
+LimitOption = typer.Option(20, "--limit", "-n", min=1, help="At most this many rows.")
+
+
+def handles_errors(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn the project's errors into one line on stderr and exit code 1; Ctrl-C into one line."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from graphx.errors import GraphxError
+
+        try:
+            return command(*args, **kwargs)
+        except GraphxError as exc:
+            output.error(str(exc))
+            raise typer.Exit(exc.exit_code) from None
+        except KeyboardInterrupt:
+            output.error("interrupted; nothing already saved was changed")
+            raise typer.Exit(130) from None
+        except OSError as exc:
+            where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
+            output.error(f"{where}{exc.strerror or exc}")
+            raise typer.Exit(1) from None
+
+    return wrapper
+
+
+@app.command()
+@handles_errors
+def build(
+    sources: list[str] = typer.Argument(..., help="Files, folders (read recursively) or live sources."),
+    out: Path = typer.Option(Path("output"), "--out", "-o", help="Folder for the store and exports."),
+    db: Optional[Path] = typer.Option(None, "--db", help="Store path (default: OUT/graphx.db)."),
+    format_name: Optional[str] = typer.Option(None, "--format", "-f",
+                                              help="Read every source as this format (default: sniffed)."),
+    catalog: list[Path] = typer.Option([], "--catalog", help="Extra method catalog (YAML); repeatable."),
+    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help="Processes for extraction "
+                                       "(default: all cores)."),
+    add: bool = typer.Option(False, "--add", help="Add to the existing store instead of replacing it."),
+    strict: bool = typer.Option(False, "--strict", help="Stop at the first source that cannot be read."),
+    no_export: bool = typer.Option(False, "--no-export", help="Write only the store, no HTML/GraphML."),
+    as_json: bool = JsonOption,
+) -> None:
+    """Read papers from SOURCES and build the graph: OUT/graphx.db, graph.html, graph.graphml.
+
+    Example: graphx build ../shared/seeds --out output
+    """
+    from graphx import pipeline
+
+    with output.progress("Reading") as advance:
+        result = pipeline.build(
+            sources, out=out, db=db, format_name=format_name, catalog_files=catalog, jobs=jobs,
+            add=add, strict=strict, exports=() if no_export else ("html", "graphml"),
+            on_progress=advance,
+        )
+    for failed in result.report.errors:
+        output.warn(f"skipped {failed.source}: {failed.error}")
+    for message in result.warnings:
+        output.warn(message)
+    summary = result.summary()
+    if as_json:
+        output.print_json(summary)
+        return
+    out_console = output.console()
+    edges = ", ".join(f"{kind} {count}" for kind, count in sorted(summary["edges"].items())) or "none"
+    added = f", {summary['papers_added']} new" if "papers_added" in summary else ""
+    out_console.print(
+        f"Read {summary['files_read']} source(s): {summary['records']} records -> "
+        f"{summary['papers']} papers ({summary['duplicates_merged']} duplicates merged{added})",
+        highlight=False,
+    )
+    out_console.print(
+        f"Methods: {summary['methods']} ({summary['mentions']} mentions); repos: {summary['repos']}",
+        highlight=False,
+    )
+    out_console.print(f"Edges: {edges}", highlight=False)
+    written = [summary["db"], *summary["outputs"]]
+    out_console.print("Wrote " + ", ".join(str(p) for p in written if p), highlight=False,
+                      soft_wrap=True)
+
+
+@app.command()
+@handles_errors
+def stats(db: Path = DbOption, as_json: bool = JsonOption) -> None:
+    """What a store holds: papers, methods, repos, edges by kind, the most connected.
+
+    Example: graphx stats --json
+    """
+    from graphx import query
+
+    data = query.stats(db)
+    if as_json:
+        output.print_json(data)
+        return
+    output.fields([
+        ("Store", data["db"]), ("Built", data["built_at"]), ("Sources", data["sources"]),
+        ("Papers", data["papers"]), ("Methods", f"{data['methods']} "
+                                     f"({data['methods_introduced']} introduced by a paper)"),
+        ("Repos", data["repos"]),
+        ("Edges", ", ".join(f"{k} {v}" for k, v in data["edges"].items())),
+    ])
+    output.table(data["top_methods"], [("name", "Method"), ("category", "Category"),
+                                       ("papers", "Papers")], title="\nMost mentioned methods")
+    output.table(data["top_papers"], [("title", "Paper"), ("degree", "Edges")],
+                 title="\nMost connected papers")
+
+
+def main() -> None:
+    """Console-script entry point."""
+    if os.environ.get("GRAPHX_DEBUG"):
+        app()
+        return
+    try:
+        app()
+    except KeyboardInterrupt:  # outside a command (e.g. while importing)
+        sys.stderr.write("error: interrupted\n")
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,71 @@
+"""Exports: views of a built graph as HTML (browser), GraphML (Gephi) and JSON (other tools).
+
+Every writer takes a Graph (usually a filtered view, see graphx.views) and writes atomically.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from graphx.errors import GraphxError
+from graphx.model import Graph
+
+DEFAULT_NAMES = {"html": "graph.html", "graphml": "graph.graphml", "json": "graph.json"}
+FORMATS = tuple(DEFAULT_NAMES)
+
+
+def atomic_write(path: str | Path, write: Callable[[Path], None]) -> Path:
+    """Call `write(tmp)` then rename tmp over `path`, so readers never see a half-written file."""
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        os.close(fd)
+    except OSError as exc:
+        raise GraphxError(f"{path}: cannot write ({exc.strerror or exc})") from None
+    tmp = Path(tmp_name)
+    try:
+        write(tmp)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise GraphxError(f"{path}: cannot write ({exc.strerror or exc})") from None
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return path
+
+
+def writer(format_name: str) -> Callable[[Graph, Path], Path]:
+    if format_name == "graphml":
+        from graphx.export.graphml import write_graphml
+
+        return write_graphml
+    if format_name == "json":
+        from graphx.export.json import write_json
+
+        return write_json
+    if format_name == "html":
+        from graphx.export.html import write_html
+
+        return write_html
+    raise GraphxError(f"unknown export format {format_name!r}; choose one of: {', '.join(FORMATS)}")
+
+
+def write(graph: Graph, format_name: str, path: str | Path) -> Path:
+    return writer(format_name)(graph, Path(path))
+
+
+def write_default_exports(graph: Graph, folder: Path, formats: Sequence[str]) -> list[Path]:
+    """The exports `graphx build` writes next to the store (the default view for HTML)."""
+    from graphx.views import default_view
+
+    written = []
+    for name in formats:
+        view = default_view(graph) if name == "html" else graph
+        written.append(write(view, name, folder / DEFAULT_NAMES[name]))
+    return written

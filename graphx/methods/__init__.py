@@ -1,0 +1,129 @@
+"""Method extraction: which methods each paper mentions, and which it introduces.
+
+    catalog entries + names the corpus introduces  ->  one Matcher  ->  mentions per paper
+
+`extract` is a pure function of (papers, catalog); `extract_batch` is the per-batch worker that
+runs in parallel over cores for large corpora.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from graphx.methods.catalog import CatalogEntry, load_catalog, slug
+from graphx.methods.discover import Introduced, discover
+from graphx.methods.matcher import Matcher
+from graphx.model import Mention, Method
+from graphx.papers import Paper
+
+__all__ = ["extract", "load_catalog", "Extraction"]
+
+# below this many papers a process pool costs more than it saves
+PARALLEL_THRESHOLD = 5000
+
+
+@dataclass
+class Extraction:
+    methods: dict[str, Method]
+    mentions: list[Mention]
+
+
+_worker_matcher: Matcher | None = None
+
+
+def _set_worker_matcher(matcher: Matcher) -> None:
+    global _worker_matcher
+    _worker_matcher = matcher
+
+
+def extract_batch(batch: Sequence[tuple[str, str]], matcher: Matcher | None = None
+                  ) -> list[list[tuple[str, str]]]:
+    """For each (title, abstract): the (method_id, surface) pairs found, first occurrence each."""
+    matcher = matcher or _worker_matcher
+    assert matcher is not None
+    results = []
+    for title, abstract in batch:
+        seen: dict[str, str] = {}
+        for text in (title, abstract):
+            for hit in matcher.find(text):
+                seen.setdefault(hit.method_id, hit.surface)
+        results.append(list(seen.items()))
+    return results
+
+
+def _match_all(matcher: Matcher, papers: list[Paper], jobs: int) -> list[list[tuple[str, str]]]:
+    texts = [(p.title, p.abstract) for p in papers]
+    if jobs <= 1 or len(texts) < PARALLEL_THRESHOLD:
+        return extract_batch(texts, matcher)
+    import multiprocessing
+
+    size = max(1000, len(texts) // (jobs * 8))
+    batches = [texts[i : i + size] for i in range(0, len(texts), size)]
+    context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
+    with context.Pool(jobs, initializer=_set_worker_matcher, initargs=(matcher,)) as pool:
+        results: list[list[tuple[str, str]]] = []
+        for part in pool.imap(extract_batch, batches):
+            results.extend(part)
+    return results
+
+
+def _choose_introducer(claims: list[Introduced], papers: dict[str, Paper],
+                       order: dict[str, int]) -> Introduced:
+    """Several papers claim one name: the one whose title names it, then the earliest, wins."""
+    def rank(claim: Introduced) -> tuple[int, str, int]:
+        paper = papers[claim.paper_id]
+        return (0 if claim.in_title else 1, paper.published or "9999", order[claim.paper_id])
+
+    return min(claims, key=rank)
+
+
+def extract(papers: list[Paper], catalog: list[CatalogEntry] | None = None, jobs: int = 1
+            ) -> Extraction:
+    """Find every paper's methods and the methods papers introduce."""
+    catalog = catalog if catalog is not None else load_catalog()
+    methods: dict[str, Method] = {}
+    forms: dict[str, list[str]] = {}
+    sensitivity: dict[str, bool | None] = {}
+    by_form: dict[str, str] = {}
+    for entry in catalog:
+        methods[entry.id] = Method(entry.id, entry.name, entry.category, entry.generic,
+                                   [f for f in entry.forms if f != entry.name], entry.origin)
+        forms[entry.id] = entry.forms
+        sensitivity[entry.id] = entry.case_sensitive
+        for form in entry.forms:
+            by_form.setdefault(form.casefold(), entry.id)
+
+    paper_by_id = {p.id: p for p in papers}
+    order = {p.id: i for i, p in enumerate(papers)}
+    claims: dict[str, list[Introduced]] = {}
+    for claim in discover(papers):
+        method_id = by_form.get(claim.name.casefold()) or slug(claim.name)
+        claims.setdefault(method_id, []).append(claim)
+        if method_id not in methods:
+            methods[method_id] = Method(method_id, claim.name, "other", False, list(claim.aliases),
+                                        "discovered", claim.kind)
+            forms[method_id] = [claim.name, *claim.aliases]
+    introducer: dict[str, str] = {}
+    for method_id, method_claims in claims.items():
+        winner = _choose_introducer(method_claims, paper_by_id, order)
+        methods[method_id].introduced_by = winner.paper_id
+        introducer[method_id] = winner.paper_id
+
+    matcher = Matcher(forms.items(), sensitivity)
+    found = _match_all(matcher, papers, jobs)
+    mentions: list[Mention] = []
+    used: set[str] = set()
+    for paper, hits in zip(papers, found):
+        ids = {method_id for method_id, _ in hits}
+        for method_id, surface in hits:
+            mentions.append(Mention(paper.id, method_id, introducer.get(method_id) == paper.id, surface))
+            used.add(method_id)
+        for method_id, paper_id in introducer.items():
+            if paper_id == paper.id and method_id not in ids:
+                mentions.append(Mention(paper.id, method_id, True, None))
+                used.add(method_id)
+    # keep every catalog method (so `graphx method X` can say "no papers") but only used discoveries
+    kept = {k: m for k, m in methods.items() if m.origin != "discovered" or k in used}
+    return Extraction(kept, mentions)

@@ -1,0 +1,130 @@
+"""One compiled Aho-Corasick automaton over every surface form of every catalog method.
+
+Text is folded before matching so that a single pass finds every form:
+- hyphens and dashes become spaces ("low-rank adaptation" = "low rank adaptation");
+- the automaton runs over lower-cased text; forms that must match case (acronyms like "LoRA",
+  "BERT", "vLLM") are checked against the original text at the match position;
+- plural forms are generated ("LLMs", "diffusion models", "adapters");
+- a match must start and end at word boundaries (no "LoRA" inside "exploration"),
+  and overlapping matches resolve leftmost-longest ("E-Branchformer" over "Branchformer").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import ahocorasick
+
+_FOLD = str.maketrans({c: " " for c in "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212_/"})
+
+
+def fold(text: str) -> str:
+    """Hyphens and dashes to spaces, keeping every character's position."""
+    return text.translate(_FOLD)
+
+
+def lower_same_length(text: str) -> str:
+    lowered = text.lower()
+    if len(lowered) == len(text):
+        return lowered
+    return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+
+
+def is_case_sensitive(form: str) -> bool:
+    """Acronyms and mixed-case names match case exactly; ordinary words and phrases do not.
+
+    >>> [is_case_sensitive(f) for f in ["LoRA", "BERT", "vLLM", "Conformer", "beam search", "T5"]]
+    [True, True, True, False, False, True]
+    """
+    letters = [c for c in form if c.isalpha()]
+    if not letters:
+        return True
+    inner_upper = any(c.isupper() for c in form[1:])
+    has_digit = any(c.isdigit() for c in form)
+    short = len(form.replace(" ", "")) <= 3
+    return inner_upper or has_digit or short
+
+
+def plural_forms(form: str) -> list[str]:
+    """The form and its plural(s): LLM -> LLMs, diffusion model -> diffusion models."""
+    forms = [form]
+    last = form[-1]
+    if not last.isalpha():
+        return forms
+    if form.endswith(("s", "x", "sh", "ch")) and not form.isupper():
+        forms.append(form + "es")
+    elif form.endswith("y") and len(form) > 3 and form[-2] not in "aeiou" and form.islower():
+        forms.append(form[:-1] + "ies")
+    elif not form.endswith("s"):
+        forms.append(form + "s")
+    return forms
+
+
+@dataclass(frozen=True)
+class Hit:
+    method_id: str
+    start: int
+    end: int  # exclusive
+    surface: str
+
+
+class Matcher:
+    """Finds catalog methods in text. Build once, call `find` on any number of texts.
+
+    >>> m = Matcher([("m-lora", ["LoRA", "low-rank adaptation"])])
+    >>> [h.method_id for h in m.find("We apply Low-Rank Adaptation; LoRAs help. No exploration.")]
+    ['m-lora', 'm-lora']
+    """
+
+    def __init__(self, methods: Iterable[tuple[str, list[str]]],
+                 case_sensitive: dict[str, bool | None] | None = None) -> None:
+        self._automaton = ahocorasick.Automaton()
+        patterns: dict[str, list[tuple[str, str | None]]] = {}
+        overrides = case_sensitive or {}
+        for method_id, forms in methods:
+            override = overrides.get(method_id)
+            for form in forms:
+                sensitive = is_case_sensitive(form) if override is None else override
+                for variant in plural_forms(form):
+                    folded = " ".join(fold(variant).split())
+                    if not folded:
+                        continue
+                    key = lower_same_length(folded)
+                    patterns.setdefault(key, [])
+                    entry = (method_id, folded if sensitive else None)
+                    if entry not in patterns[key]:
+                        patterns[key].append(entry)
+        for key, entries in patterns.items():
+            self._automaton.add_word(key, (len(key), tuple(entries)))
+        self.size = len(patterns)
+        if patterns:
+            self._automaton.make_automaton()
+
+    def find(self, text: str) -> list[Hit]:
+        """Every method occurrence in `text`, leftmost-longest, at word boundaries."""
+        if not self.size or not text:
+            return []
+        folded = fold(text)  # abstracts and titles arrive with whitespace already collapsed
+        lowered = lower_same_length(folded)
+        n = len(lowered)
+        candidates: list[tuple[int, int, str]] = []
+        for end, (length, entries) in self._automaton.iter(lowered):
+            start = end - length + 1
+            if start > 0 and (lowered[start - 1].isalnum()):
+                continue
+            if end + 1 < n and (lowered[end + 1].isalnum()):
+                continue
+            for method_id, exact in entries:
+                if exact is None or folded[start : end + 1] == exact:
+                    candidates.append((start, end + 1, method_id))
+                    break
+        candidates.sort(key=lambda c: (c[0], -(c[1] - c[0])))
+        hits: list[Hit] = []
+        covered_to = -1
+        for start, end, method_id in candidates:
+            if start >= covered_to:
+                hits.append(Hit(method_id, start, end, text[start:end]))
+                covered_to = end
+        return hits
+

@@ -1,0 +1,102 @@
+"""Rendering for the CLI: rich tables on a terminal, stable JSON with --json, progress on stderr.
+
+Every command hands plain data (dicts and lists) to `emit`; nothing else prints results.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+
+def show_progress() -> bool:
+    """Progress bars only for a person at a terminal: not when piped, not under CI."""
+    return sys.stderr.isatty() and not os.environ.get("CI")
+
+
+def print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+def console(stderr: bool = False):  # -> rich.console.Console
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+
+
+def table(rows: Sequence[dict[str, Any]], columns: Sequence[tuple[str, str]], title: str | None = None,
+          ) -> None:
+    """Print rows as a table; columns are (key, header) pairs."""
+    from rich.table import Table
+
+    out = console()
+    if not rows:
+        out.print("(none)")
+        return
+    grid = Table(title=title, title_justify="left", header_style="bold", box=None, pad_edge=False)
+    for key, header in columns:
+        numeric = all(isinstance(r.get(key), (int, float)) for r in rows if r.get(key) is not None)
+        grid.add_column(header, justify="right" if numeric else "left", overflow="fold")
+    for row in rows:
+        grid.add_row(*[_cell(row.get(key)) for key, _ in columns])
+    out.print(grid)
+
+
+def _cell(value: Any) -> str:
+    from rich.markup import escape
+
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:.2f}"
+    if isinstance(value, (list, tuple)):
+        return escape(", ".join(str(v) for v in value))
+    return escape(str(value))
+
+
+def fields(pairs: Sequence[tuple[str, Any]]) -> None:
+    """Print labelled fields ("Title: ...")."""
+    from rich.markup import escape
+
+    out = console()
+    for label, value in pairs:
+        if value in (None, "", []):
+            continue
+        if isinstance(value, (list, tuple)):
+            value = ", ".join(str(v) for v in value)
+        out.print(f"[bold]{label}:[/bold] {escape(str(value))}")
+
+
+def warn(message: str) -> None:
+    from rich.markup import escape
+
+    console(stderr=True).print(f"[yellow]warning:[/yellow] {escape(message)}")
+
+
+def error(message: str) -> None:
+    from rich.markup import escape
+
+    console(stderr=True).print(f"[red]error:[/red] {escape(message)}", soft_wrap=True)
+
+
+@contextmanager
+def progress(description: str, total: int | None = None) -> Iterator[Any]:
+    """A progress bar on a terminal; a silent stand-in otherwise. Yields an `advance(label)`."""
+    if not show_progress():
+        yield lambda label=None: None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  TextColumn("{task.fields[label]}"), console=console(stderr=True),
+                  transient=True) as bar:
+        task = bar.add_task(description, total=total, label="")
+
+        def advance(label: str | None = None) -> None:
+            bar.update(task, advance=1, label=(label or "")[-60:])
+
+        yield advance

@@ -1,0 +1,157 @@
+"""Paper records, paper identity and merging duplicates across sources.
+
+Identity is the arXiv id where one is known, else the normalised title. Two records that share
+either key are the same paper; the merged record keeps every source it came from.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+_ARXIV_NEW = re.compile(r"(?<![\d.])(\d{4}\.\d{4,5})(?:v\d+)?(?![\d])")
+_ARXIV_OLD = re.compile(r"\b([a-z\-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?\b")
+_DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"), "-")
+
+
+def normalize_title(title: str) -> str:
+    """Fold a title to the key used for identity: case, accents, punctuation and spacing removed.
+
+    >>> normalize_title("Zipformer:  A faster and better encoder")
+    'zipformer a faster and better encoder'
+    >>> normalize_title(normalize_title("E-Branchformer")) == normalize_title("E-Branchformer")
+    True
+    """
+    text = unicodedata.normalize("NFKD", title).translate(_DASHES)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = text.casefold()
+    text = re.sub(r"[^\w\s]|_", " ", text)
+    return " ".join(text.split())
+
+
+def parse_arxiv_id(text: str | None) -> str | None:
+    """The arXiv id in an id, an abs/pdf URL or 'arXiv:...' text, without its version.
+
+    >>> parse_arxiv_id("https://arxiv.org/abs/2510.11696v2")
+    '2510.11696'
+    """
+    if not text:
+        return None
+    match = _ARXIV_NEW.search(text)
+    if match:
+        return match.group(1)
+    match = _ARXIV_OLD.search(text)
+    return match.group(1) if match else None
+
+
+def clean_text(text: str | None) -> str:
+    """Undo hard line breaks and drop control characters (they break XML and terminals)."""
+    if not text:
+        return ""
+    text = "".join(ch if ch in "\n\t" or unicodedata.category(ch)[0] != "C" else " " for ch in text)
+    return " ".join(text.split())
+
+
+@dataclass
+class Paper:
+    """One paper as graphx knows it. Only `title` is required."""
+
+    title: str
+    abstract: str = ""
+    arxiv_id: str | None = None
+    doi: str | None = None
+    published: str | None = None  # ISO date (YYYY-MM-DD) when the full date is known
+    date_text: str | None = None  # the date as the source wrote it, e.g. "Jun 18"
+    authors: list[str] = field(default_factory=list)
+    author_count: int | None = None
+    upvotes: int | None = None
+    url: str | None = None
+    repos: list[str] = field(default_factory=list)  # owner/name
+    sources: list[str] = field(default_factory=list)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.title = clean_text(self.title)
+        self.abstract = clean_text(self.abstract)
+        if self.arxiv_id:
+            self.arxiv_id = parse_arxiv_id(self.arxiv_id) or self.arxiv_id
+
+    @property
+    def title_key(self) -> str:
+        return normalize_title(self.title)
+
+    @property
+    def id(self) -> str:
+        """Stable id: the arXiv id when known, else a short hash of the normalised title."""
+        if self.arxiv_id:
+            return self.arxiv_id
+        digest = hashlib.sha1(self.title_key.encode("utf-8")).hexdigest()[:10]
+        return f"t-{digest}"
+
+    @property
+    def year(self) -> int | None:
+        return int(self.published[:4]) if self.published and self.published[:4].isdigit() else None
+
+    def merge(self, other: Paper) -> None:
+        """Fold `other` (the same paper from another source) into this record; richer fields win."""
+        if len(other.abstract) > len(self.abstract):
+            self.abstract = other.abstract
+        for name in ("arxiv_id", "doi", "published", "date_text", "url", "upvotes", "author_count"):
+            if getattr(self, name) in (None, "") and getattr(other, name) not in (None, ""):
+                setattr(self, name, getattr(other, name))
+        if other.upvotes is not None and (self.upvotes or 0) < other.upvotes:
+            self.upvotes = other.upvotes
+        if len(other.authors) > len(self.authors):
+            self.authors = list(other.authors)
+        for repo in other.repos:
+            if repo not in self.repos:
+                self.repos.append(repo)
+        for source in other.sources:
+            if source not in self.sources:
+                self.sources.append(source)
+        for key, value in other.extra.items():
+            self.extra.setdefault(key, value)
+
+
+def merge_papers(records: Iterable[Paper]) -> tuple[list[Paper], int]:
+    """Merge records of the same paper. Returns (papers in first-seen order, duplicates merged).
+
+    Records with an arXiv id merge on it; records without one merge with an id'd record or another
+    title-only record of the same normalised title.
+
+    >>> a = Paper("Zipformer: A faster encoder", sources=["a.txt"])
+    >>> b = Paper("ZIPFORMER - a faster encoder", abstract="Longer.", sources=["b.txt"])
+    >>> papers, merged = merge_papers([a, b])
+    >>> len(papers), merged, papers[0].sources
+    (1, 1, ['a.txt', 'b.txt'])
+    """
+    papers: list[Paper] = []
+    by_arxiv: dict[str, Paper] = {}
+    by_title: dict[str, Paper] = {}
+    merged = 0
+    for record in records:
+        if not record.title_key:
+            continue
+        target = by_arxiv.get(record.arxiv_id) if record.arxiv_id else None
+        if target is None:
+            candidate = by_title.get(record.title_key)
+            # a title match joins two records unless both carry different arXiv ids
+            if candidate is not None and not (
+                record.arxiv_id and candidate.arxiv_id and candidate.arxiv_id != record.arxiv_id
+            ):
+                target = candidate
+        if target is None:
+            papers.append(record)
+            target = record
+        else:
+            target.merge(record)
+            merged += 1
+        if target.arxiv_id:
+            by_arxiv[target.arxiv_id] = target
+        by_title.setdefault(record.title_key, target)
+        by_title.setdefault(target.title_key, target)
+    return papers, merged

@@ -1,0 +1,146 @@
+"""The build pipeline: sources -> papers -> methods -> edges -> store (and exports).
+
+    >>> from graphx.pipeline import build
+    >>> result = build(["../shared/seeds"], out="output")   # doctest: +SKIP
+    >>> result.summary()["papers"]                          # doctest: +SKIP
+    231
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from graphx import methods as methods_module
+from graphx import store
+from graphx.errors import GraphxError
+from graphx.graph import derive_edges
+from graphx.model import Graph, Repo
+from graphx.papers import Paper, merge_papers
+from graphx.sources import ReadReport, read_sources
+
+DB_NAME = "graphx.db"
+
+
+@dataclass
+class BuildResult:
+    graph: Graph
+    report: ReadReport
+    duplicates: int
+    db_path: Path | None = None
+    outputs: list[Path] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    added: int | None = None  # with add=True: papers that were new
+
+    def summary(self) -> dict[str, Any]:
+        edges: dict[str, int] = {}
+        for edge in self.graph.edges:
+            edges[edge.kind] = edges.get(edge.kind, 0) + 1
+        used = {m.method_id for m in self.graph.mentions}
+        data: dict[str, Any] = {
+            "files_read": self.report.files_read,
+            "sources_failed": len(self.report.errors),
+            "records": len(self.report.records),
+            "papers": len(self.graph.papers),
+            "duplicates_merged": self.duplicates,
+            "methods": len(used),
+            "mentions": len(self.graph.mentions),
+            "repos": len(self.graph.repos),
+            "edges": edges,
+            "db": str(self.db_path) if self.db_path else None,
+            "outputs": [str(p) for p in self.outputs],
+            "warnings": list(self.warnings),
+        }
+        if self.added is not None:
+            data["papers_added"] = self.added
+        return data
+
+
+def _canonical_repos(papers: list[Paper], known: dict[str, Repo]) -> dict[str, Repo]:
+    """One Repo per repository (case-insensitive), papers pointing at its first-seen spelling."""
+    by_lower = {name.lower(): repo for name, repo in known.items()}
+    repos: dict[str, Repo] = {}
+    for paper in papers:
+        names = []
+        for name in paper.repos:
+            repo = by_lower.get(name.lower())
+            if repo is None:
+                repo = by_lower[name.lower()] = Repo(name)
+            repos[repo.name] = repo
+            if repo.name not in names:
+                names.append(repo.name)
+        paper.repos = names
+    return repos
+
+
+def assemble(papers: list[Paper], catalog_files: Sequence[str | Path] = (), jobs: int | None = None,
+             previous: Graph | None = None) -> Graph:
+    """Extract methods and derive edges for merged papers. Pure: nothing is read or written."""
+    catalog = methods_module.load_catalog(list(catalog_files))
+    jobs = jobs if jobs is not None else (os.cpu_count() or 1)
+    extraction = methods_module.extract(papers, catalog, jobs=jobs)
+    graph = Graph(papers=papers, methods=extraction.methods, mentions=extraction.mentions)
+    graph.repos = _canonical_repos(papers, previous.repos if previous else {})
+    if previous is not None:
+        graph.edges = [e for e in previous.edges if e.kind == "cites"]
+    graph.edges = derive_edges(graph)
+    return graph
+
+
+def build(
+    sources: Sequence[str | Path],
+    out: str | Path | None = "output",
+    db: str | Path | None = None,
+    format_name: str | None = None,
+    catalog_files: Sequence[str | Path] = (),
+    jobs: int | None = None,
+    add: bool = False,
+    strict: bool = False,
+    exports: Sequence[str] = ("html", "graphml"),
+    on_progress: Callable[[str], None] | None = None,
+) -> BuildResult:
+    """Read `sources`, build the graph and (when `out` or `db` is given) save the store and exports.
+
+    With `add=True` the papers already in the store are kept and the new ones merged in; the
+    edges are derived again over the whole corpus.
+    """
+    report = read_sources([str(s) for s in sources], format_name, on_progress)
+    if strict and report.errors:
+        first = report.errors[0]
+        raise GraphxError(f"{first.source}: {first.error} (--strict stops at the first bad source)")
+    db_path = Path(db) if db else (Path(out) / DB_NAME if out else None)
+    previous = None
+    records = list(report.records)
+    if add and db_path is not None and db_path.exists():
+        previous = store.load(db_path)
+        records = previous.papers + records
+    if not records:
+        raise GraphxError(_nothing_read(report))
+    papers, duplicates = merge_papers(records)
+    graph = assemble(papers, catalog_files, jobs, previous)
+    graph.sources = ([*previous.sources] if previous else []) + [
+        {"source": r.source, "format": r.format, "papers": r.papers, "error": r.error}
+        for r in report.results
+    ]
+    result = BuildResult(graph, report, duplicates)
+    if previous is not None:
+        result.added = len(papers) - len(previous.papers)
+    if db_path is not None:
+        result.db_path = store.save(graph, db_path)
+        if exports:
+            from graphx import export
+
+            result.outputs = export.write_default_exports(graph, db_path.parent, exports)
+    return result
+
+
+def _nothing_read(report: ReadReport) -> str:
+    if len(report.results) == 1 and report.errors:
+        only = report.errors[0]
+        return f"{only.source}: {only.error}"
+    if report.errors:
+        return f"no papers could be read from {len(report.errors)} source(s)"
+    return "no sources given"

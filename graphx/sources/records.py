@@ -1,0 +1,97 @@
+"""Map loosely-shaped JSON records (our JSONL, HF API items, other tools' exports) to Paper."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from graphx.papers import Paper, parse_arxiv_id
+from graphx.repos import find_repos, parse_repo_url
+
+
+def _first(record: dict[str, Any], *names: str) -> Any:
+    for name in names:
+        value = record.get(name)
+        if value not in (None, "", []):
+            return value
+    return None
+
+
+def _authors(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [a.strip() for a in value.replace(" and ", ",").split(",") if a.strip()]
+    if isinstance(value, list):
+        names = []
+        for item in value:
+            if isinstance(item, str):
+                names.append(item.strip())
+            elif isinstance(item, dict) and isinstance(item.get("name"), str):
+                names.append(item["name"].strip())
+        return [n for n in names if n]
+    return []
+
+
+def _iso_date(value: Any) -> str | None:
+    if isinstance(value, str) and len(value) >= 10 and value[4] == "-" and value[7] == "-":
+        return value[:10]
+    if isinstance(value, str) and len(value) == 4 and value.isdigit():
+        return None
+    return None
+
+
+def _int(value: Any) -> int | None:
+    try:
+        return int(value) if value is not None and not isinstance(value, bool) else None
+    except (TypeError, ValueError):
+        return None
+
+
+def paper_from_record(record: dict[str, Any]) -> Paper | None:
+    """A Paper from a JSON object, or None when it has no usable title.
+
+    Accepts `{"id"?, "title", "abstract"|"summary", "published"?, "authors"?, ...}` and HF-style
+    items that nest the paper under "paper".
+    """
+    if isinstance(record.get("paper"), dict):
+        outer = record
+        record = {**record["paper"], **{k: v for k, v in outer.items() if k != "paper"
+                                          and k not in record["paper"]}}
+    title = _first(record, "title", "name")
+    if not isinstance(title, str) or not title.strip():
+        return None
+    abstract = _first(record, "abstract", "summary", "description")
+    raw_id = _first(record, "arxiv_id", "arxivId", "eprint", "id", "paper_id")
+    arxiv_id = parse_arxiv_id(str(raw_id)) if raw_id is not None else None
+    url = _first(record, "url", "link", "abs_url")
+    if not arxiv_id and isinstance(url, str) and "arxiv.org" in url:
+        arxiv_id = parse_arxiv_id(url)
+    published = _first(record, "published", "publishedAt", "date", "published_at", "submittedOnDailyAt")
+    repos: list[str] = []
+    for key in ("repos", "repo", "githubRepo", "github", "code", "repository"):
+        value = record.get(key)
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, str):
+                repo = parse_repo_url(item) if "github.com" in item.lower() else (
+                    item if item.count("/") == 1 else None)
+                if repo and repo not in repos:
+                    repos.append(repo)
+    abstract_text = abstract if isinstance(abstract, str) else ""
+    for repo in find_repos(abstract_text):
+        if repo not in repos:
+            repos.append(repo)
+    extra: dict[str, Any] = {}
+    for key in ("ai_keywords", "categories", "githubStars", "projectPage", "venue"):
+        if record.get(key) not in (None, "", []):
+            extra[key] = record[key]
+    return Paper(
+        title=title,
+        abstract=abstract_text,
+        arxiv_id=arxiv_id,
+        doi=_first(record, "doi") if isinstance(_first(record, "doi"), str) else None,
+        published=_iso_date(published),
+        date_text=published if isinstance(published, str) else None,
+        authors=_authors(_first(record, "authors", "author")),
+        upvotes=_int(_first(record, "upvotes")),
+        url=url if isinstance(url, str) else None,
+        repos=repos,
+        extra=extra,
+    )

@@ -1,0 +1,261 @@
+"""The SQLite store: the one saved form of a built graph, read directly by queries and exports.
+
+Schema (version 1; `meta.schema_version`):
+
+    meta(key, value)                      build metadata: schema_version, graphx_version, built_at
+    sources(source, format, papers, error)  one row per source read by the builds
+    papers(id, title, title_key, abstract, arxiv_id, doi, published, date_text, year, authors,
+           author_count, upvotes, url, extra)   authors and extra are JSON
+    paper_sources(paper_id, source)
+    methods(id, name, category, generic, aliases, origin, kind, introduced_by, description, papers)
+    mentions(paper_id, method_id, introduces, surface)          fact: paper mentions / introduces method
+    repos(name, status, stars, forks, language, topics, license, description, created_at,
+          pushed_at, archived, default_branch, html_url, canonical, fetched_at)
+    paper_repos(paper_id, repo)                                  fact: paper has_code repo
+    edges(source, target, kind, weight, methods)                 derived paper-paper edges
+
+The store is written to a temporary file beside the target and renamed over it, so an
+interrupted build leaves the previous store intact.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from graphx import __version__
+from graphx.errors import StoreError
+from graphx.model import Edge, Graph, Mention, Method, Repo
+from graphx.papers import Paper
+
+SCHEMA_VERSION = 1
+
+SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE sources (source TEXT, format TEXT, papers INTEGER, error TEXT);
+CREATE TABLE papers (
+    id TEXT PRIMARY KEY, title TEXT NOT NULL, title_key TEXT NOT NULL, abstract TEXT,
+    arxiv_id TEXT, doi TEXT, published TEXT, date_text TEXT, year INTEGER, authors TEXT,
+    author_count INTEGER, upvotes INTEGER, url TEXT, extra TEXT);
+CREATE TABLE paper_sources (paper_id TEXT, source TEXT);
+CREATE TABLE methods (
+    id TEXT PRIMARY KEY, name TEXT NOT NULL, category TEXT, generic INTEGER, aliases TEXT,
+    origin TEXT, kind TEXT, introduced_by TEXT, description TEXT, papers INTEGER);
+CREATE TABLE mentions (paper_id TEXT, method_id TEXT, introduces INTEGER, surface TEXT);
+CREATE TABLE repos (
+    name TEXT PRIMARY KEY, status TEXT, stars INTEGER, forks INTEGER, language TEXT, topics TEXT,
+    license TEXT, description TEXT, created_at TEXT, pushed_at TEXT, archived INTEGER,
+    default_branch TEXT, html_url TEXT, canonical TEXT, fetched_at TEXT);
+CREATE TABLE paper_repos (paper_id TEXT, repo TEXT);
+CREATE TABLE edges (source TEXT, target TEXT, kind TEXT, weight REAL, methods TEXT);
+"""
+
+INDEXES = """
+CREATE INDEX papers_title_key ON papers(title_key);
+CREATE INDEX papers_arxiv ON papers(arxiv_id);
+CREATE INDEX methods_name ON methods(name COLLATE NOCASE);
+CREATE INDEX mentions_paper ON mentions(paper_id);
+CREATE INDEX mentions_method ON mentions(method_id);
+CREATE INDEX paper_repos_paper ON paper_repos(paper_id);
+CREATE INDEX paper_repos_repo ON paper_repos(repo);
+CREATE INDEX edges_source ON edges(source, kind);
+CREATE INDEX edges_target ON edges(target, kind);
+"""
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def save(graph: Graph, path: str | Path) -> Path:
+    """Write `graph` to a new SQLite file at `path`, atomically replacing any previous store."""
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise StoreError(f"{path.parent}: cannot write the store ({exc.strerror or exc})") from None
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        conn = sqlite3.connect(tmp)
+        try:
+            _write(conn, graph)
+        finally:
+            conn.close()
+        os.replace(tmp, path)
+    except sqlite3.Error as exc:
+        tmp.unlink(missing_ok=True)
+        raise StoreError(f"{path}: cannot write the store ({exc})") from None
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return path
+
+
+def _write(conn: sqlite3.Connection, graph: Graph) -> None:
+    conn.execute("PRAGMA journal_mode = OFF")
+    conn.execute("PRAGMA synchronous = OFF")
+    conn.executescript(SCHEMA)
+    meta = {
+        "schema_version": SCHEMA_VERSION,
+        "graphx_version": __version__,
+        "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        **graph.meta,
+    }
+    meta["schema_version"] = SCHEMA_VERSION
+    conn.executemany("INSERT INTO meta VALUES (?, ?)", [(k, str(v)) for k, v in meta.items()])
+    conn.executemany(
+        "INSERT INTO sources VALUES (?, ?, ?, ?)",
+        [(s["source"], s.get("format"), s.get("papers", 0), s.get("error")) for s in graph.sources],
+    )
+    conn.executemany(
+        "INSERT INTO papers VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            (p.id, p.title, p.title_key, p.abstract, p.arxiv_id, p.doi, p.published, p.date_text,
+             p.year, _json(p.authors), p.author_count, p.upvotes, p.url, _json(p.extra))
+            for p in graph.papers
+        ),
+    )
+    conn.executemany(
+        "INSERT INTO paper_sources VALUES (?, ?)",
+        ((p.id, s) for p in graph.papers for s in p.sources),
+    )
+    counts: dict[str, int] = {}
+    for mention in graph.mentions:
+        counts[mention.method_id] = counts.get(mention.method_id, 0) + 1
+    conn.executemany(
+        "INSERT INTO methods VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            (m.id, m.name, m.category, int(m.generic), _json(m.aliases), m.origin, m.kind,
+             m.introduced_by, m.description, counts.get(m.id, 0))
+            for m in graph.methods.values()
+        ),
+    )
+    conn.executemany(
+        "INSERT INTO mentions VALUES (?, ?, ?, ?)",
+        ((m.paper_id, m.method_id, int(m.introduces), m.surface) for m in graph.mentions),
+    )
+    conn.executemany(
+        "INSERT INTO repos VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            (r.name, r.status, r.stars, r.forks, r.language, _json(r.topics), r.license,
+             r.description, r.created_at, r.pushed_at, None if r.archived is None else int(r.archived),
+             r.default_branch, r.html_url, r.canonical, r.fetched_at)
+            for r in graph.repos.values()
+        ),
+    )
+    conn.executemany(
+        "INSERT INTO paper_repos VALUES (?, ?)",
+        ((p.id, repo) for p in graph.papers for repo in p.repos),
+    )
+    conn.executemany(
+        "INSERT INTO edges VALUES (?, ?, ?, ?, ?)",
+        ((e.source, e.target, e.kind, e.weight, _json(e.methods)) for e in graph.edges),
+    )
+    conn.executescript(INDEXES)
+    conn.commit()
+
+
+def connect(path: str | Path) -> sqlite3.Connection:
+    """Open an existing store read-only, checking that it is a graphx store of a known version."""
+    path = Path(path)
+    if not path.exists():
+        raise StoreError(f"{path}: no store here (run `graphx build SOURCE` first, or pass --db)")
+    if path.is_dir():
+        raise StoreError(f"{path}: is a folder, not a store")
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        conn.row_factory = sqlite3.Row
+        row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    except sqlite3.DatabaseError as exc:
+        message = str(exc)
+        if "file is not a database" in message or "malformed" in message:
+            raise StoreError(f"{path}: not a graphx store (corrupt or not SQLite)") from None
+        if "no such table" in message:
+            raise StoreError(f"{path}: not a graphx store (an SQLite file without graphx tables)") from None
+        raise StoreError(f"{path}: cannot read the store ({message})") from None
+    if row is None or not str(row[0]).isdigit():
+        raise StoreError(f"{path}: not a graphx store (no schema version)")
+    version = int(row[0])
+    if version != SCHEMA_VERSION:
+        raise StoreError(
+            f"{path}: store schema version {version} is not supported by this graphx "
+            f"(expects {SCHEMA_VERSION}); rebuild it with `graphx build`"
+        )
+    return conn
+
+
+@contextmanager
+def opened(path: str | Path) -> Iterator[sqlite3.Connection]:
+    conn = connect(path)
+    try:
+        yield conn
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"{path}: cannot read the store ({exc})") from None
+    finally:
+        conn.close()
+
+
+def paper_from_row(row: sqlite3.Row, sources: list[str] | None = None,
+                   repos: list[str] | None = None) -> Paper:
+    paper = Paper(
+        title=row["title"], abstract=row["abstract"] or "", arxiv_id=row["arxiv_id"], doi=row["doi"],
+        published=row["published"], date_text=row["date_text"], authors=json.loads(row["authors"]),
+        author_count=row["author_count"], upvotes=row["upvotes"], url=row["url"],
+        repos=repos or [], sources=sources or [], extra=json.loads(row["extra"] or "{}"),
+    )
+    return paper
+
+
+def repo_from_row(row: sqlite3.Row) -> Repo:
+    data = dict(row)
+    data["topics"] = json.loads(data["topics"] or "[]")
+    data["archived"] = None if data["archived"] is None else bool(data["archived"])
+    return Repo(**data)
+
+
+def load(path: str | Path) -> Graph:
+    """Read a whole store back into a Graph (for exports, --add and the Python API)."""
+    with opened(path) as conn:
+        sources: dict[str, list[str]] = {}
+        for row in conn.execute("SELECT paper_id, source FROM paper_sources"):
+            sources.setdefault(row[0], []).append(row[1])
+        repos_of: dict[str, list[str]] = {}
+        for row in conn.execute("SELECT paper_id, repo FROM paper_repos"):
+            repos_of.setdefault(row[0], []).append(row[1])
+        papers = [
+            paper_from_row(row, sources.get(row["id"]), repos_of.get(row["id"]))
+            for row in conn.execute("SELECT * FROM papers ORDER BY rowid")
+        ]
+        methods = {}
+        for row in conn.execute("SELECT * FROM methods ORDER BY rowid"):
+            data = dict(row)
+            data.pop("papers")
+            data["generic"] = bool(data["generic"])
+            data["aliases"] = json.loads(data["aliases"] or "[]")
+            methods[data["id"]] = Method(**data)
+        mentions = [
+            Mention(r["paper_id"], r["method_id"], bool(r["introduces"]), r["surface"])
+            for r in conn.execute("SELECT * FROM mentions ORDER BY rowid")
+        ]
+        repos = {r["name"]: repo_from_row(r) for r in conn.execute("SELECT * FROM repos")}
+        edges = [
+            Edge(r["source"], r["target"], r["kind"], r["weight"], json.loads(r["methods"] or "[]"))
+            for r in conn.execute("SELECT * FROM edges ORDER BY rowid")
+        ]
+        source_rows = [dict(r) for r in conn.execute("SELECT * FROM sources ORDER BY rowid")]
+        meta = {r["key"]: r["value"] for r in conn.execute("SELECT key, value FROM meta")}
+    return Graph(papers, methods, mentions, repos, edges, source_rows, meta)
+
+
+def as_dict(obj: Any) -> dict[str, Any]:
+    return asdict(obj)
