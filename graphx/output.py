@@ -25,7 +25,7 @@ def print_json(data: Any) -> None:
 def console(stderr: bool = False):  # -> rich.console.Console
     from rich.console import Console
 
-    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+    return Console(stderr=stderr, highlight=False, soft_wrap=True)
 
 
 def table(rows: Sequence[dict[str, Any]], columns: Sequence[tuple[str, str]], title: str | None = None,
@@ -80,7 +80,7 @@ def warn(message: str) -> None:
 def error(message: str) -> None:
     from rich.markup import escape
 
-    console(stderr=True).print(f"[red]error:[/red] {escape(message)}", soft_wrap=True)
+    console(stderr=True).print(f"[red]error:[/red] {escape(message)}")
 
 
 @contextmanager
