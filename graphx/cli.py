@@ -29,6 +29,11 @@ app = typer.Typer(
 
 DEFAULT_DB = Path("output") / "graphx.db"
 
+OfflineOption = typer.Option(False, "--offline", help="Answer web lookups from cache/ only.")
+RefreshOption = typer.Option(False, "--refresh", help="Revalidate every cached web answer.")
+CacheDirOption = typer.Option(None, "--cache-dir", help="HTTP cache folder (default: cache/).")
+CacheExpireOption = typer.Option(None, "--cache-expire", help="Seconds a cached answer stays fresh "
+                                 "(default: 7 days; -1 never expires).")
 DbOption = typer.Option(DEFAULT_DB, "--db", help="The store to read.", show_default=True)
 JsonOption = typer.Option(False, "--json", help="Print JSON instead of a table.")
 LimitOption = typer.Option(20, "--limit", "-n", min=1, help="At most this many rows.")
@@ -71,6 +76,11 @@ def build(
     add: bool = typer.Option(False, "--add", help="Add to the existing store instead of replacing it."),
     strict: bool = typer.Option(False, "--strict", help="Stop at the first source that cannot be read."),
     no_export: bool = typer.Option(False, "--no-export", help="Write only the store, no HTML/GraphML."),
+    github: bool = typer.Option(False, "--github", help="Fetch GitHub metadata for linked repos."),
+    offline: bool = OfflineOption,
+    refresh: bool = RefreshOption,
+    cache_dir: Optional[Path] = CacheDirOption,
+    cache_expire: Optional[int] = CacheExpireOption,
     as_json: bool = JsonOption,
 ) -> None:
     """Read papers from SOURCES and build the graph: OUT/graphx.db, graph.html, graph.graphml.
@@ -83,7 +93,8 @@ def build(
         result = pipeline.build(
             sources, out=out, db=db, format_name=format_name, catalog_files=catalog, jobs=jobs,
             add=add, strict=strict, exports=() if no_export else ("html", "graphml"),
-            on_progress=advance,
+            on_progress=advance, github=github,
+            http_config=_http_config(offline, refresh, cache_dir, cache_expire),
         )
     for failed in result.report.errors:
         output.warn(f"skipped {failed.source}: {failed.error}")
@@ -109,6 +120,60 @@ def build(
     written = [summary["db"], *summary["outputs"]]
     out_console.print("Wrote " + ", ".join(str(p) for p in written if p), highlight=False,
                       soft_wrap=True)
+
+
+def _http_config(offline: bool, refresh: bool, cache_dir: Optional[Path],
+                 cache_expire: Optional[int]) -> Any:
+    from graphx.http import HttpConfig
+
+    return HttpConfig.from_env(offline=offline, refresh=refresh, cache_dir=cache_dir,
+                               expire_after=cache_expire)
+
+
+enrich_app = typer.Typer(help="Add web metadata to an existing store (GitHub, citations).",
+                         no_args_is_help=True)
+app.add_typer(enrich_app, name="enrich")
+
+
+@enrich_app.command("github")
+@handles_errors
+def enrich_github(
+    db: Path = DbOption,
+    offline: bool = OfflineOption,
+    refresh: bool = RefreshOption,
+    cache_dir: Optional[Path] = CacheDirOption,
+    cache_expire: Optional[int] = CacheExpireOption,
+    as_json: bool = JsonOption,
+) -> None:
+    """Fetch stars, language, licence and activity for every repo the papers link to.
+
+    Uses GITHUB_TOKEN when set (never stored). Example: graphx enrich github --offline
+    """
+    from graphx import pipeline, store
+
+    graph = store.load(db)
+    config = _http_config(offline, refresh, cache_dir, cache_expire)
+    with output.progress("GitHub", total=len(graph.repos)) as advance:
+        warnings = pipeline.enrich_github(graph, config, advance)
+    exports = [name for name in ("html", "graphml") if (db.parent / f"graph.{name}").exists()]
+    pipeline.save(graph, db, exports)
+    for message in warnings:
+        output.warn(message)
+    repos = list(graph.repos.values())
+    summary = {
+        "repos": len(repos),
+        "ok": sum(r.status == "ok" for r in repos),
+        "missing": sum(r.status == "missing" for r in repos),
+        "renamed": sum(bool(r.canonical) for r in repos),
+        "unfetched": sum(r.status == "unfetched" for r in repos),
+        "warnings": warnings,
+    }
+    if as_json:
+        output.print_json(summary)
+    else:
+        output.console().print(
+            f"GitHub: {summary['ok']} of {summary['repos']} repos enriched, {summary['missing']} "
+            f"missing, {summary['renamed']} renamed, {summary['unfetched']} without data")
 
 
 @app.command()

@@ -18,6 +18,7 @@ from graphx import methods as methods_module
 from graphx import store
 from graphx.errors import GraphxError
 from graphx.graph import derive_edges
+from graphx.http import HttpConfig
 from graphx.model import Graph, Repo
 from graphx.papers import Paper, merge_papers
 from graphx.sources import ReadReport, read_sources
@@ -101,6 +102,8 @@ def build(
     strict: bool = False,
     exports: Sequence[str] = ("html", "graphml"),
     on_progress: Callable[[str], None] | None = None,
+    github: bool = False,
+    http_config: HttpConfig | None = None,
 ) -> BuildResult:
     """Read `sources`, build the graph and (when `out` or `db` is given) save the store and exports.
 
@@ -128,13 +131,32 @@ def build(
     result = BuildResult(graph, report, duplicates)
     if previous is not None:
         result.added = len(papers) - len(previous.papers)
+    if github:
+        result.warnings.extend(enrich_github(graph, http_config, on_progress))
     if db_path is not None:
-        result.db_path = store.save(graph, db_path)
-        if exports:
-            from graphx import export
-
-            result.outputs = export.write_default_exports(graph, db_path.parent, exports)
+        result.db_path, result.outputs = save(graph, db_path, exports)
     return result
+
+
+def save(graph: Graph, db_path: Path, exports: Sequence[str] = ("html", "graphml")
+         ) -> tuple[Path, list[Path]]:
+    """Save the store, then the default exports beside it."""
+    saved = store.save(graph, db_path)
+    outputs: list[Path] = []
+    if exports:
+        from graphx import export
+
+        outputs = export.write_default_exports(graph, db_path.parent, exports)
+    return saved, outputs
+
+
+def enrich_github(graph: Graph, config: HttpConfig | None = None,
+                  on_progress: Callable[[str], None] | None = None) -> list[str]:
+    """Fetch GitHub metadata for the graph's repos (in place); returns the warnings to show."""
+    from graphx.enrich import github as github_module
+
+    report = github_module.enrich(graph, config, on_progress=on_progress)
+    return report.warnings()
 
 
 def _nothing_read(report: ReadReport) -> str:

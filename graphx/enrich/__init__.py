@@ -1,0 +1,1 @@
+"""Enrichment from web APIs: GitHub repository metadata, Semantic Scholar citations."""
