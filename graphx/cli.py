@@ -34,6 +34,8 @@ RefreshOption = typer.Option(False, "--refresh", help="Revalidate every cached w
 CacheDirOption = typer.Option(None, "--cache-dir", help="HTTP cache folder (default: cache/).")
 CacheExpireOption = typer.Option(None, "--cache-expire", help="Seconds a cached answer stays fresh "
                                  "(default: 7 days; -1 never expires).")
+RateOption = typer.Option(1.0, "--rate", min=0.0, help="Semantic Scholar requests per second "
+                          "(0: no limit).")
 DbOption = typer.Option(DEFAULT_DB, "--db", help="The store to read.", show_default=True)
 JsonOption = typer.Option(False, "--json", help="Print JSON instead of a table.")
 LimitOption = typer.Option(20, "--limit", "-n", min=1, help="At most this many rows.")
@@ -77,6 +79,8 @@ def build(
     strict: bool = typer.Option(False, "--strict", help="Stop at the first source that cannot be read."),
     no_export: bool = typer.Option(False, "--no-export", help="Write only the store, no HTML/GraphML."),
     github: bool = typer.Option(False, "--github", help="Fetch GitHub metadata for linked repos."),
+    citations: bool = typer.Option(False, "--citations", help="Add citation edges (Semantic Scholar)."),
+    rate: float = RateOption,
     offline: bool = OfflineOption,
     refresh: bool = RefreshOption,
     cache_dir: Optional[Path] = CacheDirOption,
@@ -93,7 +97,7 @@ def build(
         result = pipeline.build(
             sources, out=out, db=db, format_name=format_name, catalog_files=catalog, jobs=jobs,
             add=add, strict=strict, exports=() if no_export else ("html", "graphml"),
-            on_progress=advance, github=github,
+            on_progress=advance, github=github, citations=citations, citation_rate=rate,
             http_config=_http_config(offline, refresh, cache_dir, cache_expire),
         )
     for failed in result.report.errors:
@@ -174,6 +178,47 @@ def enrich_github(
         output.console().print(
             f"GitHub: {summary['ok']} of {summary['repos']} repos enriched, {summary['missing']} "
             f"missing, {summary['renamed']} renamed, {summary['unfetched']} without data")
+
+
+@enrich_app.command("citations")
+@handles_errors
+def enrich_citations(
+    db: Path = DbOption,
+    rate: float = RateOption,
+    offline: bool = OfflineOption,
+    refresh: bool = RefreshOption,
+    cache_dir: Optional[Path] = CacheDirOption,
+    cache_expire: Optional[int] = CacheExpireOption,
+    as_json: bool = JsonOption,
+) -> None:
+    """Add `cites` edges between papers of the store that cite each other (Semantic Scholar).
+
+    Uses S2_API_KEY when set (never stored). Example: graphx enrich citations --rate 1
+    """
+    from graphx import pipeline, store
+    from graphx.graph import derive_edges
+
+    graph = store.load(db)
+    config = _http_config(offline, refresh, cache_dir, cache_expire)
+    with output.progress("Semantic Scholar", total=len(graph.papers)) as advance:
+        warnings = pipeline.enrich_citations(graph, config, rate, advance)
+    graph.edges = derive_edges(graph)
+    exports = [name for name in ("html", "graphml") if (db.parent / f"graph.{name}").exists()]
+    pipeline.save(graph, db, exports)
+    for message in warnings:
+        output.warn(message)
+    summary = {
+        "papers": len(graph.papers),
+        "with_citation_data": sum("s2_id" in p.extra for p in graph.papers),
+        "cites": sum(e.kind == "cites" for e in graph.edges),
+        "warnings": warnings,
+    }
+    if as_json:
+        output.print_json(summary)
+    else:
+        output.console().print(
+            f"Citations: {summary['with_citation_data']} of {summary['papers']} papers found on "
+            f"Semantic Scholar, {summary['cites']} citation edges inside the corpus")
 
 
 @app.command()

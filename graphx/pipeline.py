@@ -103,6 +103,8 @@ def build(
     exports: Sequence[str] = ("html", "graphml"),
     on_progress: Callable[[str], None] | None = None,
     github: bool = False,
+    citations: bool = False,
+    citation_rate: float = 1.0,
     http_config: HttpConfig | None = None,
 ) -> BuildResult:
     """Read `sources`, build the graph and (when `out` or `db` is given) save the store and exports.
@@ -133,6 +135,8 @@ def build(
         result.added = len(papers) - len(previous.papers)
     if github:
         result.warnings.extend(enrich_github(graph, http_config, on_progress))
+    if citations:
+        result.warnings.extend(enrich_citations(graph, http_config, citation_rate, on_progress))
     if db_path is not None:
         result.db_path, result.outputs = save(graph, db_path, exports)
     return result
@@ -166,3 +170,12 @@ def _nothing_read(report: ReadReport) -> str:
     if report.errors:
         return f"no papers could be read from {len(report.errors)} source(s)"
     return "no sources given"
+
+
+def enrich_citations(graph: Graph, config: HttpConfig | None = None, rate: float = 1.0,
+                     on_progress: Callable[[str], None] | None = None) -> list[str]:
+    """Add `cites` edges from Semantic Scholar (in place); returns the warnings to show."""
+    from graphx.enrich import citations as citations_module
+
+    report = citations_module.enrich(graph, config, rate, on_progress)
+    return report.warnings()
