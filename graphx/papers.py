@@ -94,7 +94,10 @@ class Paper:
 
     @property
     def year(self) -> int | None:
-        return int(self.published[:4]) if self.published and self.published[:4].isdigit() else None
+        if self.published and self.published[:4].isdigit():
+            return int(self.published[:4])
+        match = re.search(r"\b(19|20)\d{2}\b", self.date_text or "")
+        return int(match.group(0)) if match else None
 
     def merge(self, other: Paper) -> None:
         """Fold `other` (the same paper from another source) into this record; richer fields win."""

@@ -112,7 +112,7 @@ def build(
     With `add=True` the papers already in the store are kept and the new ones merged in; the
     edges are derived again over the whole corpus.
     """
-    report = read_sources([str(s) for s in sources], format_name, on_progress)
+    report = read_sources([str(s) for s in sources], format_name, on_progress, http_config)
     if strict and report.errors:
         first = report.errors[0]
         raise GraphxError(f"{first.source}: {first.error} (--strict stops at the first bad source)")

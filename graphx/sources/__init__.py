@@ -14,12 +14,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 from graphx.errors import GraphxError, InputError
 from graphx.papers import Paper
 
 # Sniffing order matters: the structured formats first, plain text (which accepts much) last.
-FORMAT_MODULES = ["jsonl", "hf_text"]
+FORMAT_MODULES = ["jsonl", "arxiv_xml", "hf_html", "bibtex", "hf_text"]
 MAX_FILE_BYTES = 512 * 1024 * 1024
 
 
@@ -163,22 +164,26 @@ def read_sources(
     sources: Iterable[str | Path],
     format_name: str | None = None,
     on_progress: Callable[[str], None] | None = None,
+    http_config: Any = None,
 ) -> ReadReport:
-    """Read every source, collecting per-source errors instead of stopping at the first."""
+    """Read every source, collecting per-source errors instead of stopping at the first.
+
+    Live sources (hf:..., arxiv:..., URLs) go through graphx.http with `http_config`.
+    """
     report = ReadReport()
     local: list[str | Path] = []
     for source in sources:
         if isinstance(source, str) and is_live(source):
-            try:
-                from graphx.sources import live
+            from graphx.sources import live
 
-                records = live.read(source)
+            if on_progress:
+                on_progress(source)
+            try:
+                records = live.read(source, http_config)
                 report.records.extend(records)
                 report.results.append(SourceResult(source, "live", len(records)))
             except InputError as exc:
                 report.results.append(SourceResult(source, "live", 0, exc.problem))
-            except ImportError:
-                report.results.append(SourceResult(source, None, 0, "live sources are not supported yet"))
         else:
             local.append(source)
     files, missing = expand(local)

@@ -20,7 +20,7 @@ def _items(document: Any, source: str) -> list[Any]:
     if isinstance(document, list):
         return document
     if isinstance(document, dict):
-        for key in ("papers", "items", "results", "data", "entries"):
+        for key in ("papers", "dailyPapers", "daily_papers", "items", "results", "data", "entries"):
             if isinstance(document.get(key), list):
                 return document[key]
         return [document]
