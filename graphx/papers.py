@@ -16,6 +16,9 @@ from typing import Any
 _ARXIV_NEW = re.compile(r"(?<![\d.])(\d{4}\.\d{4,5})(?:v\d+)?(?![\d])")
 _ARXIV_OLD = re.compile(r"\b([a-z\-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?\b")
 _DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"), "-")
+_PUNCTUATION = re.compile(r"[^\w\s]|_")
+# control and invisible format characters (zero-width, bidi overrides): never part of a title
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
 
 
 def normalize_title(title: str) -> str:
@@ -26,11 +29,13 @@ def normalize_title(title: str) -> str:
     >>> normalize_title(normalize_title("E-Branchformer")) == normalize_title("E-Branchformer")
     True
     """
-    text = unicodedata.normalize("NFKD", title).translate(_DASHES)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    text = text.casefold()
-    text = re.sub(r"[^\w\s]|_", " ", text)
-    return " ".join(text.split())
+    text = title if title.isascii() else _fold_unicode(title)
+    return " ".join(_PUNCTUATION.sub(" ", text.casefold()).split())
+
+
+def _fold_unicode(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text).translate(_DASHES)
+    return "".join(ch for ch in text if not unicodedata.combining(ch))
 
 
 def parse_arxiv_id(text: str | None) -> str | None:
@@ -52,8 +57,7 @@ def clean_text(text: str | None) -> str:
     """Undo hard line breaks and drop control characters (they break XML and terminals)."""
     if not text:
         return ""
-    text = "".join(ch if ch in "\n\t" or unicodedata.category(ch)[0] != "C" else " " for ch in text)
-    return " ".join(text.split())
+    return " ".join(_CONTROL.sub(" ", text).split())
 
 
 @dataclass
@@ -79,10 +83,12 @@ class Paper:
         self.abstract = clean_text(self.abstract)
         if self.arxiv_id:
             self.arxiv_id = parse_arxiv_id(self.arxiv_id) or self.arxiv_id
+        self._title_key = normalize_title(self.title)
 
     @property
     def title_key(self) -> str:
-        return normalize_title(self.title)
+        """The normalised title (computed once: merging asks for it often)."""
+        return self._title_key
 
     @property
     def id(self) -> str:

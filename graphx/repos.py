@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-_URL = re.compile(r"(?:https?://)?(?:www\.)?github\.com/[^\s<>\"'`]+", re.IGNORECASE)
+_URL = re.compile(r"github\.com/[^\s<>\"'`]+", re.IGNORECASE)
 _NAME = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$")
 _REPO = re.compile(r"^[A-Za-z0-9._-]{1,100}$")
 # first path segments that are GitHub pages, not users or organisations
@@ -48,7 +48,9 @@ def find_repos(text: str) -> list[str]:
     """Every distinct GitHub repository linked in `text`, in order of appearance."""
     found: list[str] = []
     seen: set[str] = set()
-    for match in _URL.finditer(text or ""):
+    if not text or "github.com" not in text.lower():
+        return found
+    for match in _URL.finditer(text):
         repo = parse_repo_url(match.group(0))
         if repo and repo.lower() not in seen:
             seen.add(repo.lower())
