@@ -121,6 +121,15 @@ def build(
         highlight=False,
     )
     out_console.print(f"Edges: {edges}", highlight=False)
+    if github:
+        repos = list(result.graph.repos.values())
+        out_console.print(f"GitHub: {sum(r.status == 'ok' for r in repos)} of {len(repos)} repos "
+                          f"enriched, {sum(r.status == 'missing' for r in repos)} missing")
+    if citations:
+        cited = sum(e.kind == "cites" for e in result.graph.edges)
+        found = sum("s2_id" in p.extra for p in result.graph.papers)
+        out_console.print(f"Citations: {found} papers found on Semantic Scholar, {cited} citation "
+                          "edges inside the corpus")
     written = [summary["db"], *summary["outputs"]]
     out_console.print("Wrote " + ", ".join(str(p) for p in written if p), highlight=False,
                       soft_wrap=True)

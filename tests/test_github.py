@@ -188,3 +188,19 @@ def test_enrich_github_updates_an_existing_store(env, monkeypatch):
     assert result.exit_code == 0, result.output
     summary = json.loads(result.output)
     assert (summary["repos"], summary["ok"], summary["missing"]) == (2, 1, 1)
+
+
+def test_every_seed_repo_is_enriched_against_a_fake_github(env, monkeypatch, seeds_dir):
+    def anything(seen: Seen) -> Reply:
+        name = seen.path.split("?")[0][len("/repos/"):]
+        return Reply(200, repo_json(name, len(name)))
+
+    with FakeServer(anything) as server:
+        monkeypatch.setenv("GITHUB_API_URL", server.url)
+        result = build(seeds_dir, env / "out")
+        asked = {r.path[len("/repos/"):].lower() for r in server.requests}
+    assert result.exit_code == 0, result.output
+    repos = store.load(env / "out" / "graphx.db").repos
+    assert len(repos) == 45
+    assert asked == {name.lower() for name in repos}
+    assert all(r.status == "ok" and r.stars == len(r.name) for r in repos.values())
