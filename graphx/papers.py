@@ -84,6 +84,7 @@ class Paper:
         if self.arxiv_id:
             self.arxiv_id = parse_arxiv_id(self.arxiv_id) or self.arxiv_id
         self._title_key = normalize_title(self.title)
+        self._title_id: str | None = None
 
     @property
     def title_key(self) -> str:
@@ -95,8 +96,10 @@ class Paper:
         """Stable id: the arXiv id when known, else a short hash of the normalised title."""
         if self.arxiv_id:
             return self.arxiv_id
-        digest = hashlib.sha1(self.title_key.encode("utf-8")).hexdigest()[:10]
-        return f"t-{digest}"
+        if self._title_id is None:  # asked for often (edges, store): hash the title once
+            digest = hashlib.sha1(self.title_key.encode("utf-8")).hexdigest()[:10]
+            self._title_id = f"t-{digest}"
+        return self._title_id
 
     @property
     def year(self) -> int | None:

@@ -113,16 +113,20 @@ def extract(papers: list[Paper], catalog: list[CatalogEntry] | None = None, jobs
 
     matcher = Matcher(forms.items(), sensitivity)
     found = _match_all(matcher, papers, jobs)
+    introduced: dict[str, list[str]] = {}  # paper id -> methods it introduces (one dict lookup per paper)
+    for method_id, paper_id in introducer.items():
+        introduced.setdefault(paper_id, []).append(method_id)
     mentions: list[Mention] = []
     used: set[str] = set()
-    for paper, hits in zip(papers, found):
+    for paper, hits in zip(papers, found, strict=True):
+        paper_id = paper.id
         ids = {method_id for method_id, _ in hits}
         for method_id, surface in hits:
-            mentions.append(Mention(paper.id, method_id, introducer.get(method_id) == paper.id, surface))
+            mentions.append(Mention(paper_id, method_id, introducer.get(method_id) == paper_id, surface))
             used.add(method_id)
-        for method_id, paper_id in introducer.items():
-            if paper_id == paper.id and method_id not in ids:
-                mentions.append(Mention(paper.id, method_id, True, None))
+        for method_id in introduced.get(paper_id, ()):
+            if method_id not in ids:
+                mentions.append(Mention(paper_id, method_id, True, None))
                 used.add(method_id)
     # keep every catalog method (so `graphx method X` can say "no papers") but only used discoveries
     kept = {k: m for k, m in methods.items() if m.origin != "discovered" or k in used}
