@@ -42,7 +42,10 @@ LimitOption = typer.Option(20, "--limit", "-n", min=1, help="At most this many r
 
 
 def handles_errors(command: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn the project's errors into one line on stderr and exit code 1; Ctrl-C into one line."""
+    """Turn the project's errors into one line on stderr and exit code 1; Ctrl-C into one line.
+
+    Anything unexpected (a bug) is one line too, naming GRAPHX_DEBUG=1 to see the traceback.
+    """
 
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -59,6 +62,15 @@ def handles_errors(command: Callable[..., Any]) -> Callable[..., Any]:
         except OSError as exc:
             where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
             output.error(f"{where}{exc.strerror or exc}")
+            raise typer.Exit(1) from None
+        except (typer.Exit, typer.Abort):
+            raise
+        except Exception as exc:
+            if os.environ.get("GRAPHX_DEBUG"):
+                raise
+            first_line = (str(exc).splitlines() or [""])[0][:200]
+            output.error(f"internal error ({type(exc).__name__}: {first_line}); "
+                         "run with GRAPHX_DEBUG=1 to see the traceback")
             raise typer.Exit(1) from None
 
     return wrapper
@@ -93,13 +105,19 @@ def build(
     """
     from graphx import pipeline
 
-    with output.progress("Reading") as advance:
-        result = pipeline.build(
-            sources, out=out, db=db, format_name=format_name, catalog_files=catalog, jobs=jobs,
-            add=add, strict=strict, exports=() if no_export else ("html", "graphml"),
-            on_progress=advance, github=github, citations=citations, citation_rate=rate,
-            http_config=_http_config(offline, refresh, cache_dir, cache_expire),
-        )
+    try:
+        with output.progress("Reading") as advance:
+            result = pipeline.build(
+                sources, out=out, db=db, format_name=format_name, catalog_files=catalog, jobs=jobs,
+                add=add, strict=strict, exports=() if no_export else ("html", "graphml"),
+                on_progress=advance, github=github, citations=citations, citation_rate=rate,
+                http_config=_http_config(offline, refresh, cache_dir, cache_expire),
+            )
+    except pipeline.NothingRead as exc:
+        if len(exc.report.errors) > 1:  # one source: the error line itself names it
+            for failed in exc.report.errors:
+                output.warn(f"skipped {failed.source}: {failed.error}")
+        raise
     for failed in result.report.errors:
         output.warn(f"skipped {failed.source}: {failed.error}")
     for message in result.warnings:

@@ -19,6 +19,10 @@ _DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"), 
 _PUNCTUATION = re.compile(r"[^\w\s]|_")
 # control and invisible format characters (zero-width, bidi overrides): never part of a title
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
+# Real titles are under 300 characters and arXiv abstracts under 2,000; anything far longer is a
+# broken or hostile record, cut so it cannot bloat the store, the exports or memory.
+MAX_TITLE_CHARS = 1000
+MAX_ABSTRACT_CHARS = 20000
 
 
 def normalize_title(title: str) -> str:
@@ -53,11 +57,29 @@ def parse_arxiv_id(text: str | None) -> str | None:
     return match.group(1) if match else None
 
 
-def clean_text(text: str | None) -> str:
-    """Undo hard line breaks and drop control characters (they break XML and terminals)."""
+def clean_text(text: str | None, limit: int | None = None) -> str:
+    """Undo hard line breaks and drop control characters (they break XML and terminals).
+
+    With `limit`, the result is cut to at most that many characters (ending in "…").
+    """
     if not text:
         return ""
-    return " ".join(_CONTROL.sub(" ", text).split())
+    if limit is not None and len(text) > 2 * limit:
+        text = text[: 2 * limit]  # cut before cleaning: a 50 MB field costs no more than a short one
+    text = " ".join(_CONTROL.sub(" ", text).split())
+    if limit is not None and len(text) > limit:
+        text = text[: limit - 1].rstrip() + "…"
+    return text
+
+
+def web_url(url: str | None) -> str | None:
+    """`url` when it is an http(s) URL, else None (no javascript:, data: or file: links)."""
+    if not isinstance(url, str):
+        return None
+    url = url.strip()
+    if not re.match(r"https?://[^\s/]", url, re.IGNORECASE) or _CONTROL.search(url):
+        return None
+    return url
 
 
 @dataclass
@@ -79,8 +101,9 @@ class Paper:
     extra: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        self.title = clean_text(self.title)
-        self.abstract = clean_text(self.abstract)
+        self.title = clean_text(self.title, MAX_TITLE_CHARS)
+        self.abstract = clean_text(self.abstract, MAX_ABSTRACT_CHARS)
+        self.url = web_url(self.url)
         if self.arxiv_id:
             self.arxiv_id = parse_arxiv_id(self.arxiv_id) or self.arxiv_id
         self._title_key = normalize_title(self.title)
@@ -127,6 +150,28 @@ class Paper:
                 self.sources.append(source)
         for key, value in other.extra.items():
             self.extra.setdefault(key, value)
+
+
+def id_conflicts(records: Iterable[Paper], limit: int = 5) -> list[str]:
+    """One line per arXiv id that comes with different titles (the first title seen is kept)."""
+    first: dict[str, Paper] = {}
+    lines: list[str] = []
+    extra = 0
+    for record in records:
+        if not record.arxiv_id:
+            continue
+        seen = first.setdefault(record.arxiv_id, record)
+        if seen is record or seen.title_key == record.title_key:
+            continue
+        if len(lines) < limit:
+            where = f" ({record.sources[0]})" if record.sources else ""
+            lines.append(f"{record.arxiv_id} has different titles: kept {seen.title[:80]!r}, "
+                         f"not {record.title[:80]!r}{where}")
+        else:
+            extra += 1
+    if extra:
+        lines.append(f"{extra} more arXiv id(s) with different titles")
+    return lines
 
 
 def merge_papers(records: Iterable[Paper]) -> tuple[list[Paper], int]:

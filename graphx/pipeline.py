@@ -20,10 +20,18 @@ from graphx.errors import GraphxError
 from graphx.graph import derive_edges
 from graphx.http import HttpConfig
 from graphx.model import Graph, Repo
-from graphx.papers import Paper, merge_papers
+from graphx.papers import Paper, id_conflicts, merge_papers
 from graphx.sources import ReadReport, read_sources
 
 DB_NAME = "graphx.db"
+
+
+class NothingRead(GraphxError):
+    """No source gave a paper; `report` says why for each one."""
+
+    def __init__(self, report: ReadReport) -> None:
+        self.report = report
+        super().__init__(_nothing_read(report))
 
 
 @dataclass
@@ -123,14 +131,15 @@ def build(
         previous = store.load(db_path)
         records = previous.papers + records
     if not records:
-        raise GraphxError(_nothing_read(report))
+        raise NothingRead(report)
+    conflicts = id_conflicts(records)
     papers, duplicates = merge_papers(records)
     graph = assemble(papers, catalog_files, jobs, previous)
     graph.sources = ([*previous.sources] if previous else []) + [
         {"source": r.source, "format": r.format, "papers": r.papers, "error": r.error}
         for r in report.results
     ]
-    result = BuildResult(graph, report, duplicates)
+    result = BuildResult(graph, report, duplicates, warnings=conflicts)
     if previous is not None:
         result.added = len(papers) - len(previous.papers)
     if github:

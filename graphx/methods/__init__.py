@@ -36,6 +36,11 @@ _worker_matcher: Matcher | None = None
 def _set_worker_matcher(matcher: Matcher) -> None:
     global _worker_matcher
     _worker_matcher = matcher
+    # Ctrl-C reaches the whole process group: the parent stops the pool; a worker that also
+    # raised KeyboardInterrupt would print its own traceback
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def extract_batch(batch: Sequence[tuple[str, str]], matcher: Matcher | None = None

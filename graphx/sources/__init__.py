@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import importlib
 import os
+import stat
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -93,7 +94,11 @@ def read_text(text: str, source: str, format_name: str | None = None) -> tuple[s
 def read_file(path: Path, format_name: str | None = None) -> tuple[str, list[Paper]]:
     """Read one file. Returns (format, papers); raises InputError naming the file."""
     try:
-        size = path.stat().st_size
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            # a FIFO or device would block or never end
+            raise InputError(path, "not a regular file")
+        size = info.st_size
         if size > MAX_FILE_BYTES:
             raise InputError(path, f"file too large ({size // 2**20} MiB; the limit is 512 MiB)")
         data = path.read_bytes()

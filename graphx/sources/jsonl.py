@@ -41,8 +41,9 @@ def read(text: str, source: str) -> list[Paper]:
                 items.append(json.loads(line))
             except json.JSONDecodeError as exc:
                 if number == 1:
-                    raise InputError(source, f"invalid JSON ({whole_error.msg} at line "
-                                             f"{whole_error.lineno})") from None
+                    raise InputError(source, f"invalid JSON ({whole_error.msg}; line "
+                                             f"{whole_error.lineno}, column {whole_error.colno})"
+                                     ) from None
                 raise InputError(source, f"invalid JSON on line {number} ({exc.msg})") from None
     papers = []
     for item in items:
