@@ -1,19 +1,22 @@
 """Generate a realistic synthetic corpus of N papers (JSONL) from the seed listings.
 
 Abstracts are built from the seed abstracts' sentences, reshuffled across papers, so method
-density and vocabulary match real listings; titles are renamed ("<Name>: <seed title tail>");
-about one paper in five links a GitHub repository, as in the seeds.
+density and vocabulary match real listings. About half the titles open with a new name
+("<Name>: <seed title tail>", as on HF daily listings) and a third of abstracts say "We propose
+<Name>"; about one paper in five links a GitHub repository, a few repos shared by several papers.
 
-    python benchmarks/generate.py --papers 100000 --out benchmarks/corpora/100k.jsonl
+    python benchmarks/generate.py --papers 100000 --out benchmarks/corpora/100000.jsonl
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import re
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -22,6 +25,10 @@ sys.path.insert(0, str(ROOT))
 from graphx.papers import merge_papers  # noqa: E402
 from graphx.sources import read_sources  # noqa: E402
 
+SEEDS = ROOT.parent / "shared" / "seeds"
+CORPORA = ROOT / "benchmarks" / "corpora"
+# part of the corpus file name: a changed generator never reuses an old corpus
+VERSION = 2
 SYLLABLES = ["zip", "flash", "chunk", "spec", "lo", "ra", "tron", "former", "net", "mix", "gen",
              "fuse", "tile", "kv", "quant", "sparse", "mamba", "retro", "graph", "vox", "lumen"]
 
@@ -30,45 +37,63 @@ def _sentences(text: str) -> list[str]:
     return [s.strip() for s in re.split(r"(?<=[.!?])\s+(?=[A-Z])", text) if len(s.strip()) > 20]
 
 
-def generate(count: int, seeds: Path, seed: int = 13) -> list[dict]:
+def iter_records(count: int, seeds: Path = SEEDS, seed: int = 13) -> Iterator[dict]:
+    """`count` paper records, deterministic for a given `seed`."""
     rng = random.Random(seed)
     papers, _ = merge_papers(read_sources([seeds]).records)
+    if not papers:
+        raise SystemExit(f"{seeds}: no seed papers to build a corpus from")
     pool = [s for p in papers for s in _sentences(p.abstract)]
     tails = [p.title.split(":", 1)[-1].strip() for p in papers]
     repos = [r for p in papers for r in p.repos] or ["example/repo"]
-    records = []
     for i in range(count):
-        name = "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 3))).capitalize()
+        # 2-4 syllables: ~200k possible names, so a name rarely recurs by chance even at 100k papers
+        name = "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 4))).capitalize()
         sentences = rng.sample(pool, rng.randint(5, 9))
-        if rng.random() < 0.3:  # introduce the name, as a third of real papers do
+        if rng.random() < 0.3:
             sentences.insert(1, f"We propose {name}, a novel method for this setting.")
         if rng.random() < 0.2:
             owner, repo = rng.choice(repos).split("/", 1)
-            suffix = rng.randint(0, max(1, count // 50))
+            # with the seeds' 45 repos, ~1.3 papers per repository: most have one, a few share
+            suffix = rng.randint(0, max(1, count // 300))
             sentences.append(f"Code is available at https://github.com/{owner}/{repo}{suffix}.")
-        records.append({
+        tail = rng.choice(tails)
+        yield {
             "id": f"{2000 + i // 100000 % 600:04d}.{i % 100000:05d}",
-            "title": f"{name}: {rng.choice(tails)}",
+            "title": f"{name}: {tail}" if rng.random() < 0.5 else f"{tail} ({i})",
             "abstract": " ".join(sentences),
             "published": f"20{rng.randint(18, 25)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
             "authors": [f"Author {rng.randint(1, 5000)}" for _ in range(rng.randint(1, 8))],
-        })
-    return records
+        }
+
+
+def generate(count: int, seeds: Path = SEEDS, seed: int = 13) -> list[dict]:
+    return list(iter_records(count, seeds, seed))
+
+
+def write_corpus(count: int, out: Path, seeds: Path = SEEDS, seed: int = 13) -> Path:
+    """Write the corpus to `out` (through a temporary file, so a cut-off run leaves none)."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(f".{out.name}.tmp")
+    with open(tmp, "w", encoding="utf-8") as handle:
+        for record in iter_records(count, seeds, seed):
+            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+    os.replace(tmp, out)
+    return out
+
+
+def corpus_path(count: int) -> Path:
+    return CORPORA / f"{count}-v{VERSION}.jsonl"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--papers", type=int, default=1000)
-    parser.add_argument("--seeds", type=Path, default=ROOT.parent / "shared" / "seeds")
+    parser.add_argument("--seeds", type=Path, default=SEEDS)
     parser.add_argument("--out", type=Path)
     parser.add_argument("--seed", type=int, default=13)
     args = parser.parse_args()
-    out = args.out or ROOT / "benchmarks" / "corpora" / f"{args.papers}.jsonl"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with open(out, "w", encoding="utf-8") as handle:
-        for record in generate(args.papers, args.seeds, args.seed):
-            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
-    print(out)
+    print(write_corpus(args.papers, args.out or corpus_path(args.papers), args.seeds, args.seed))
 
 
 if __name__ == "__main__":

@@ -1,12 +1,22 @@
-"""Time every stage of graphx on a synthetic corpus and compare the build with its floor.
+"""Time every stage of graphx on synthetic corpora and compare the build with its floor.
 
-    python benchmarks/run.py --papers 100000          # prints a table, writes benchmarks/results/
+    python benchmarks/run.py --papers 100000          # one size
     python benchmarks/run.py --papers 1000 10000 100000
 
-Stages (each timed separately): read, merge, extract, derive edges, write the store; then the
-full `graphx build` as a separate process (wall time and peak RSS), a cold `graphx neighbors`
-process, and the exports. The floor is the same text read from JSONL plus one Aho-Corasick pass
-over titles and abstracts with the same catalog: graphx's build is reported as a multiple of it.
+For each size: generate benchmarks/corpora/N.jsonl if it is missing, then, each in a fresh
+process so sizes and stages do not share memory or warm caches:
+
+- stages: read (+ merge), extract, derive edges, write the store; seconds and peak RSS of each
+  (the peak is reset between stages through /proc/self/clear_refs; extraction's worker
+  processes are reported separately). `build` is their sum, as the targets define it;
+- `graphx build N.jsonl --no-export` as a user runs it (wall time, peak RSS);
+- `graphx neighbors ID` as a cold process on the store (when the CLI has `neighbors`);
+- loading the store, then each export that exists (graphml, html of the default view, json);
+- the floor: reading the JSONL plus one Aho-Corasick pass over titles and abstracts with the
+  same catalog forms. `build / floor` is the build's multiple of it.
+
+Prints a table (rows: measures, columns: sizes, and the growth between sizes) and writes
+everything as JSON to benchmarks/results/.
 """
 
 from __future__ import annotations
@@ -15,28 +25,132 @@ import argparse
 import json
 import os
 import platform
-import resource
+import re
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.generate import generate  # noqa: E402
+RESULTS = ROOT / "benchmarks" / "results"
+STAGES = ("read", "extract", "edges", "store")
+EXPORTS = ("graphml", "html", "json")
 
 
-def _timed(fn: Any, *args: Any, **kwargs: Any) -> tuple[Any, float]:
-    start = time.perf_counter()
-    result = fn(*args, **kwargs)
-    return result, time.perf_counter() - start
+# --- measuring -------------------------------------------------------------------------------
+
+def _peak_mib() -> float:
+    """This process's peak RSS since the last reset (VmHWM), in MiB."""
+    try:
+        status = Path("/proc/self/status").read_text()
+        return int(re.search(r"VmHWM:\s+(\d+)", status).group(1)) / 1024  # type: ignore[union-attr]
+    except (OSError, AttributeError):
+        import resource
+
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def floor(corpus: Path) -> float:
-    """Read the JSONL and run one Aho-Corasick pass with the catalog's forms over every text."""
+def _reset_peak() -> None:
+    try:
+        Path("/proc/self/clear_refs").write_text("5")  # Linux: reset VmHWM to the current RSS
+    except OSError:
+        pass  # elsewhere the peak stays cumulative: still an upper bound per stage
+
+
+class Stopwatch:
+    """Times named stages; each records seconds and the process's peak RSS during it."""
+
+    def __init__(self) -> None:
+        self.results: dict[str, dict[str, Any]] = {}
+
+    def run(self, name: str, fn: Any, *args: Any, **kwargs: Any) -> Any:
+        _reset_peak()
+        start = time.perf_counter()
+        try:
+            value = fn(*args, **kwargs)
+        except Exception as exc:  # noqa: BLE001 - a stage that breaks is reported, not fatal
+            self.results[name] = {"error": f"{type(exc).__name__}: {exc}"[:300]}
+            return None
+        self.results[name] = {"s": round(time.perf_counter() - start, 3),
+                              "peak_mib": round(_peak_mib())}
+        return value
+
+
+# --- child processes (python benchmarks/run.py --child KIND ...) ------------------------------
+
+def child_stages(corpus: Path, db: Path, jobs: int) -> dict[str, Any]:
+    """read -> extract -> edges -> store in this process, timed one by one."""
+    import resource
+
+    from graphx import methods, store
+    from graphx.graph import derive_edges
+    from graphx.model import Graph
+    from graphx.papers import merge_papers
+    from graphx.pipeline import _canonical_repos
+    from graphx.sources import read_sources
+
+    watch = Stopwatch()
+
+    def read() -> list:
+        report = read_sources([corpus])
+        if report.errors:
+            raise RuntimeError(report.errors[0].error)
+        return merge_papers(report.records)[0]
+
+    def extract(papers: list) -> Graph:
+        extraction = methods.extract(papers, methods.load_catalog(), jobs=jobs)
+        return Graph(papers=papers, methods=extraction.methods, mentions=extraction.mentions)
+
+    def edges(graph: Graph) -> None:
+        graph.repos = _canonical_repos(graph.papers, {})
+        graph.edges = derive_edges(graph)
+
+    papers = watch.run("read", read)
+    graph = watch.run("extract", extract, papers) if papers is not None else None
+    if graph is not None:
+        watch.run("edges", edges, graph)
+        watch.run("store", store.save, graph, db)
+    out: dict[str, Any] = {"stages": watch.results}
+    out["extract_workers_peak_mib"] = round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)
+    if graph is not None:
+        kinds: dict[str, int] = {}
+        for edge in graph.edges:
+            kinds[edge.kind] = kinds.get(edge.kind, 0) + 1
+        out["counts"] = {"papers": len(graph.papers), "mentions": len(graph.mentions),
+                         "methods_used": len({m.method_id for m in graph.mentions}),
+                         "repos": len(graph.repos), "edges": kinds}
+        out["query_id"] = graph.papers[len(graph.papers) // 2].id
+    return out
+
+
+def child_exports(db: Path, folder: Path) -> dict[str, Any]:
+    """Load the store, then write each export that exists (HTML: the default view)."""
+    from graphx import export, store
+    from graphx.views import default_view
+
+    watch = Stopwatch()
+    graph = watch.run("load", store.load, db)
+    if graph is None:
+        return {"exports": watch.results}
+    for name in EXPORTS:
+        try:
+            export.writer(name)
+        except Exception as exc:  # noqa: BLE001 - an exporter that does not exist yet
+            watch.results[name] = {"skipped": str(exc)[:200]}
+            continue
+        view = (lambda g: default_view(g)) if name == "html" else (lambda g: g)
+        watch.run(name, lambda v=view, n=name: export.write(v(graph), n, folder / f"graph.{n}"))
+    return {"exports": watch.results}
+
+
+def child_floor(corpus: Path) -> dict[str, Any]:
+    """The floor: read the JSONL and run one Aho-Corasick pass with the catalog's forms."""
     import ahocorasick
 
     from graphx.methods.catalog import load_catalog
@@ -46,6 +160,7 @@ def floor(corpus: Path) -> float:
         for form in entry.forms:
             automaton.add_word(form.lower(), 1)
     automaton.make_automaton()
+    _reset_peak()
     start = time.perf_counter()
     hits = 0
     with open(corpus, encoding="utf-8") as handle:
@@ -53,108 +168,247 @@ def floor(corpus: Path) -> float:
             record = json.loads(line)
             for _ in automaton.iter(f"{record['title']} {record['abstract']}".lower()):
                 hits += 1
-    return time.perf_counter() - start
+    return {"floor": {"s": round(time.perf_counter() - start, 3), "peak_mib": round(_peak_mib()),
+                      "hits": hits}}
 
 
-def _run(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, int, str]:
-    """Wall seconds, peak RSS (MiB) of the child, and its stdout."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    start = time.perf_counter()
-    done = subprocess.run(cmd, capture_output=True, text=True, env={**os.environ, "CI": "1", **(env or {})})
-    wall = time.perf_counter() - start
-    if done.returncode != 0:
-        raise SystemExit(f"{' '.join(cmd)} failed: {done.stderr.strip()[-500:]}")
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return wall, max(peak, before) // 1024, done.stdout
+CHILDREN = {"stages": child_stages, "exports": child_exports, "floor": child_floor}
 
 
-def bench(papers: int, workdir: Path, seeds: Path) -> dict[str, Any]:
-    from graphx import methods, store
-    from graphx.export import write
-    from graphx.graph import derive_edges
-    from graphx.model import Graph
-    from graphx.papers import merge_papers
-    from graphx.pipeline import _canonical_repos
-    from graphx.sources import read_sources
-    from graphx.views import default_view
+# --- the parent: run children and CLI processes ------------------------------------------------
 
-    corpus = workdir / f"{papers}.jsonl"
-    with open(corpus, "w", encoding="utf-8") as handle:
-        for record in generate(papers, seeds):
-            handle.write(json.dumps(record) + "\n")
+def _env() -> dict[str, str]:
+    # the checkout this file lives in, whatever graphx is installed; no progress bars
+    path = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
+    return {**os.environ, "PYTHONPATH": path, "CI": "1"}
 
-    row: dict[str, Any] = {"papers": papers}
-    report, row["read_s"] = _timed(read_sources, [corpus])
-    (merged, _), row["merge_s"] = _timed(merge_papers, report.records)
-    catalog = methods.load_catalog()
-    extraction, row["extract_s"] = _timed(methods.extract, merged, catalog, jobs=os.cpu_count() or 1)
-    graph = Graph(papers=merged, methods=extraction.methods, mentions=extraction.mentions)
-    graph.repos = _canonical_repos(merged, {})
-    graph.edges, row["edges_s"] = _timed(derive_edges, graph)
+
+def _process(cmd: list[str]) -> tuple[int, float, float, str, str]:
+    """Run `cmd`: (exit code, wall seconds, peak RSS MiB of it or its largest descendant, stdout,
+    stderr)."""
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=out, stderr=err, text=True, env=_env())
+        _, status, usage = os.wait4(proc.pid, 0)  # wait4: the rusage of this one child
+        wall = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        return proc.returncode, wall, usage.ru_maxrss / 1024, out.read(), err.read()
+
+
+def _child(kind: str, *args: str) -> dict[str, Any]:
+    code, _, _, stdout, stderr = _process([sys.executable, __file__, "--child", kind, *args])
+    if code != 0:
+        return {"error": (stderr.strip().splitlines() or [f"exit code {code}"])[-1][:300]}
+    return json.loads(stdout)
+
+
+def _cli(*args: str) -> list[str]:
+    return [sys.executable, "-m", "graphx.cli", *args]
+
+
+def _has_command(name: str) -> bool:
+    code, _, _, _, _ = _process(_cli(name, "--help"))
+    return code == 0
+
+
+def bench(papers: int, jobs: int, workdir: Path, cli_build: bool) -> dict[str, Any]:
+    from benchmarks.generate import corpus_path, write_corpus
+
+    corpus = corpus_path(papers)
+    if not corpus.exists():
+        _say(f"generating {corpus}")
+        write_corpus(papers, corpus)
+    row: dict[str, Any] = {"papers": papers, "jobs": jobs, "corpus_mib": round(corpus.stat().st_size / 2**20, 1)}
     db = workdir / f"{papers}.db"
-    _, row["store_s"] = _timed(store.save, graph, db)
-    kinds: dict[str, int] = {}
-    for edge in graph.edges:
-        kinds[edge.kind] = kinds.get(edge.kind, 0) + 1
-    row["edges"] = len(graph.edges)
-    row["shares_method_per_paper"] = round(kinds.get("shares_method", 0) / max(papers, 1), 2)
-    row["mentions_per_paper"] = round(len(graph.mentions) / max(papers, 1), 2)
 
-    graphx = str(Path(sys.executable).with_name("graphx"))
-    out = workdir / f"out-{papers}"
-    row["build_s"], row["build_peak_mib"], _ = _run(
-        [graphx, "build", str(corpus), "--out", str(out), "--no-export"])
-    row["floor_s"] = floor(corpus)
-    row["build_vs_floor"] = round(row["build_s"] / row["floor_s"], 2) if row["floor_s"] else None
+    _say(f"{papers}: stages")
+    stages = _child("stages", str(corpus), str(db), str(jobs))
+    row.update(stages)
+    timed = [row.get("stages", {}).get(s, {}) for s in STAGES]
+    if all("s" in t for t in timed):
+        row["build"] = {"s": round(sum(t["s"] for t in timed), 3),
+                        "peak_mib": max(t["peak_mib"] for t in timed)}
 
-    query = merged[len(merged) // 2].id
+    if cli_build:
+        _say(f"{papers}: graphx build")
+        out = workdir / f"out-{papers}"
+        code, wall, peak, _, stderr = _process(_cli("build", str(corpus), "--out", str(out),
+                                                    "--no-export", "--jobs", str(jobs), "--json"))
+        row["cli_build"] = ({"s": round(wall, 3), "peak_mib": round(peak)}
+                            if code == 0 else {"error": stderr.strip()[-300:]})
+
+    _say(f"{papers}: floor")
+    row.update(_child("floor", str(corpus)))
+    if "build" in row and "s" in row.get("floor", {}):
+        row["build_vs_floor"] = round(row["build"]["s"] / row["floor"]["s"], 2)
+
+    if db.exists() and row.get("query_id"):
+        if _has_command("neighbors"):
+            _say(f"{papers}: graphx neighbors (cold)")
+            walls, error = [], None
+            for _ in range(3):
+                code, wall, _, _, stderr = _process(_cli("neighbors", row["query_id"], "--db", str(db)))
+                if code != 0:
+                    error = stderr.strip()[-300:]
+                    break
+                walls.append(wall)
+            row["neighbors_cold"] = {"s": round(statistics.median(walls), 3)} if walls else {"error": error}
+        else:
+            row["neighbors_cold"] = {"skipped": "the CLI has no `neighbors` command yet"}
+        _say(f"{papers}: exports")
+        row.update(_child("exports", str(db), str(workdir / f"exports-{papers}")))
+
+    counts = row.get("counts", {})
+    if counts:
+        n = max(counts["papers"], 1)
+        row["edges_per_paper"] = round(sum(counts["edges"].values()) / n, 2)
+        row["shares_method_per_paper"] = round(counts["edges"].get("shares_method", 0) / n, 2)
+        row["mentions_per_paper"] = round(counts["mentions"] / n, 2)
+    return row
+
+
+# --- report ------------------------------------------------------------------------------------
+
+def _cell(value: Any) -> str:
+    if not isinstance(value, dict):
+        return "" if value is None else str(value)
+    if "s" in value:
+        peak = value.get("peak_mib")
+        return f"{value['s']:.2f} s" + (f" · {peak:,} MiB" if isinstance(peak, (int, float)) else "")
+    if "skipped" in value:
+        return "n/a"
+    if "error" in value:
+        return "failed"
+    return ""
+
+
+def _seconds(value: Any) -> float | None:
+    return value.get("s") if isinstance(value, dict) else value if isinstance(value, (int, float)) else None
+
+
+MEASURES = [
+    ("read + merge", lambda r: r.get("stages", {}).get("read")),
+    ("extract", lambda r: r.get("stages", {}).get("extract")),
+    ("derive edges", lambda r: r.get("stages", {}).get("edges")),
+    ("write store", lambda r: r.get("stages", {}).get("store")),
+    ("build (sum of the four)", lambda r: r.get("build")),
+    ("`graphx build` process", lambda r: r.get("cli_build")),
+    ("floor (JSONL + one AC pass)", lambda r: r.get("floor")),
+    ("build / floor", lambda r: r.get("build_vs_floor")),
+    ("`graphx neighbors` cold", lambda r: r.get("neighbors_cold")),
+    ("load store", lambda r: r.get("exports", {}).get("load")),
+    ("export graphml", lambda r: r.get("exports", {}).get("graphml")),
+    ("export html (default view)", lambda r: r.get("exports", {}).get("html")),
+    ("export json", lambda r: r.get("exports", {}).get("json")),
+    ("edges per paper", lambda r: r.get("edges_per_paper")),
+    ("shares_method per paper", lambda r: r.get("shares_method_per_paper")),
+    ("mentions per paper", lambda r: r.get("mentions_per_paper")),
+]
+
+
+def _short(n: int) -> str:
+    return f"{n // 1000}k" if n % 1000 == 0 else str(n)
+
+
+def table_rows(rows: list[dict[str, Any]]) -> tuple[list[str], list[list[str]]]:
+    """Header and cells: one row per measure, one column per size, then the growth between sizes."""
+    header = ["measure", *(f"{r['papers']:,}" for r in rows)]
+    growth_pairs = [(a, b) for a, b in zip(rows[:-1], rows[1:], strict=True) if b["papers"] > a["papers"]]
+    header += [f"{_short(a['papers'])}→{_short(b['papers'])}" for a, b in growth_pairs]
+    cells = []
+    for label, get in MEASURES:
+        values = [get(r) for r in rows]
+        if all(v is None for v in values):
+            continue
+        line = [label, *(_cell(v) for v in values)]
+        for a, b in growth_pairs:
+            x, y = _seconds(get(a)), _seconds(get(b))
+            timing = isinstance(get(b), dict)
+            line.append(f"×{y / x:.1f}" if timing and x and y is not None else "")
+        cells.append(line)
+    return header, cells
+
+
+def print_table(rows: list[dict[str, Any]], machine: dict[str, Any]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    header, cells = table_rows(rows)
+    grid = Table(title=f"graphx benchmark · {machine['cpu']} · {machine['cores']} cores · "
+                 f"Python {machine['python']}", title_justify="left")
+    for i, name in enumerate(header):
+        grid.add_column(name, justify="left" if i == 0 else "right")
+    for line in cells:
+        grid.add_row(*line)
+    Console().print(grid)
+    notes = sorted({f"{k}: {v['skipped']}" for r in rows for k, v in _flat(r) if "skipped" in v}
+                   | {f"{k} failed: {v['error']}" for r in rows for k, v in _flat(r) if "error" in v})
+    for note in notes:
+        print(f"note: {note}")
+
+
+def _flat(row: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    found = []
+    for key, value in row.items():
+        if isinstance(value, dict):
+            if "skipped" in value or "error" in value:
+                found.append((f"{row['papers']} {key}", value))
+            else:
+                found.extend((f"{row['papers']} {k}", v) for k, v in value.items()
+                             if isinstance(v, dict) and ("skipped" in v or "error" in v))
+    return found
+
+
+def machine_info() -> dict[str, Any]:
+    cpu = platform.processor() or platform.machine()
     try:
-        row["neighbors_cold_s"], _, _ = _run([graphx, "neighbors", query, "--db", str(out / "graphx.db")])
-    except SystemExit as exc:
-        row["neighbors_cold_s"] = None
-        row["neighbors_error"] = str(exc)[:200]
-    _, row["graphml_s"] = _timed(write, graph, "graphml", workdir / f"{papers}.graphml")
-    try:
-        _, row["html_s"] = _timed(lambda: write(default_view(graph), "html", workdir / f"{papers}.html"))
-    except Exception as exc:  # noqa: BLE001 - a missing exporter is reported, not fatal
-        row["html_s"] = None
-        row["html_error"] = str(exc)[:200]
-    row["process_peak_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
-    return {k: round(v, 3) if isinstance(v, float) else v for k, v in row.items()}
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return {"cpu": cpu, "cores": os.cpu_count(), "python": platform.python_version(),
+            "platform": platform.platform(),
+            "load_average": [round(x, 2) for x in os.getloadavg()] if hasattr(os, "getloadavg") else None,
+            "date": datetime.now(timezone.utc).isoformat(timespec="seconds")}
 
 
-COLUMNS = ["papers", "read_s", "extract_s", "edges_s", "store_s", "build_s", "build_peak_mib",
-           "floor_s", "build_vs_floor", "neighbors_cold_s", "graphml_s", "html_s",
-           "shares_method_per_paper"]
-
-
-def print_table(rows: list[dict[str, Any]]) -> None:
-    widths = {c: max(len(c), *(len(str(r.get(c))) for r in rows)) for c in COLUMNS}
-    print(" | ".join(c.ljust(widths[c]) for c in COLUMNS))
-    print("-|-".join("-" * widths[c] for c in COLUMNS))
-    for row in rows:
-        print(" | ".join(str(row.get(c)).ljust(widths[c]) for c in COLUMNS))
+def _say(message: str) -> None:
+    print(f"· {message}", file=sys.stderr, flush=True)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--papers", type=int, nargs="+", default=[1000, 10000, 100000])
-    parser.add_argument("--seeds", type=Path, default=ROOT.parent / "shared" / "seeds")
-    parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results")
+    parser.add_argument("--papers", type=int, nargs="+", default=[1000, 10000],
+                        help="corpus sizes (default: 1000 10000; add 100000 for the full run)")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="extraction processes")
+    parser.add_argument("--no-cli-build", action="store_true",
+                        help="skip timing `graphx build` as a separate process")
+    parser.add_argument("--out", type=Path, default=RESULTS, help="folder for the JSON results")
+    parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.child:
+        kind, *rest = args.child
+        converted = [int(a) if a.isdigit() else Path(a) for a in rest]
+        print(json.dumps(CHILDREN[kind](*converted)))
+        return
+
+    machine = machine_info()
     rows = []
-    with tempfile.TemporaryDirectory() as tmp:
-        for count in args.papers:
-            rows.append(bench(count, Path(tmp), args.seeds))
-            print_table(rows[-1:]) if len(args.papers) == 1 else None
-    machine = {"python": platform.python_version(), "cpus": os.cpu_count(),
-               "platform": platform.platform(), "processor": platform.processor() or platform.machine()}
+    with tempfile.TemporaryDirectory(prefix="graphx-bench-") as tmp:
+        for count in sorted(args.papers):
+            rows.append(bench(count, args.jobs, Path(tmp), not args.no_cli_build))
     args.out.mkdir(parents=True, exist_ok=True)
-    result = args.out / f"run-{'-'.join(map(str, args.papers))}.json"
-    result.write_text(json.dumps({"machine": machine, "rows": rows}, indent=2))
-    if len(args.papers) > 1:
-        print_table(rows)
-    print(f"\nmachine: {machine}\nwritten: {result}")
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    result = args.out / f"run-{'-'.join(str(r['papers']) for r in rows)}-{stamp}.json"
+    header, cells = table_rows(rows)
+    result.write_text(json.dumps({"machine": machine, "rows": rows,
+                                  "table": {"header": header, "rows": cells}}, indent=2))
+    print_table(rows, machine)
+    print(f"written: {result}")
 
 
 if __name__ == "__main__":

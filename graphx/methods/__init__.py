@@ -8,7 +8,6 @@ runs in parallel over cores for large corpora.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -30,12 +29,20 @@ class Extraction:
     mentions: list[Mention]
 
 
+# Set in the parent just before the pool forks: workers inherit them instead of receiving
+# pickled copies, and are sent only (start, end) ranges.
 _worker_matcher: Matcher | None = None
+_worker_texts: Sequence[tuple[str, str]] = ()
 
 
-def _set_worker_matcher(matcher: Matcher) -> None:
-    global _worker_matcher
-    _worker_matcher = matcher
+def _set_worker_state(matcher: Matcher | None, texts: Sequence[tuple[str, str]]) -> None:
+    global _worker_matcher, _worker_texts
+    _worker_matcher, _worker_texts = matcher, texts
+
+
+def _init_worker(matcher: Matcher | None = None) -> None:
+    if matcher is not None:  # spawn: nothing was inherited
+        _set_worker_state(matcher, ())
     # Ctrl-C reaches the whole process group: the parent stops the pool; a worker that also
     # raised KeyboardInterrupt would print its own traceback
     import signal
@@ -58,18 +65,38 @@ def extract_batch(batch: Sequence[tuple[str, str]], matcher: Matcher | None = No
     return results
 
 
-def _match_all(matcher: Matcher, papers: list[Paper], jobs: int) -> list[list[tuple[str, str]]]:
+def _extract_range(bounds: tuple[int, int]) -> list[list[tuple[str, str]]]:
+    start, end = bounds
+    return extract_batch(_worker_texts[start:end])
+
+
+def _match_all(matcher: Matcher, papers: list[Paper], jobs: int,
+               threshold: int = PARALLEL_THRESHOLD) -> list[list[tuple[str, str]]]:
+    """extract_batch over every paper, in `jobs` processes when there are `threshold` or more."""
     texts = [(p.title, p.abstract) for p in papers]
-    if jobs <= 1 or len(texts) < PARALLEL_THRESHOLD:
+    if jobs <= 1 or len(texts) < max(threshold, 2):
         return extract_batch(texts, matcher)
+    import gc
     import multiprocessing
 
-    size = max(1000, len(texts) // (jobs * 8))
-    batches = [texts[i : i + size] for i in range(0, len(texts), size)]
-    context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
-    with context.Pool(jobs, initializer=_set_worker_matcher, initargs=(matcher,)) as pool:
-        results: list[list[tuple[str, str]]] = []
-        for part in pool.imap(extract_batch, batches):
+    # ~8 batches per process: even load without much per-batch overhead
+    size = max(1, min(5000, -(-len(texts) // (jobs * 8))))
+    ranges = [(i, min(i + size, len(texts))) for i in range(0, len(texts), size)]
+    results: list[list[tuple[str, str]]] = []
+    if "fork" in multiprocessing.get_all_start_methods():
+        _set_worker_state(matcher, texts)
+        gc.freeze()  # keep the children's garbage collector from copying every inherited page
+        try:
+            with multiprocessing.get_context("fork").Pool(jobs, initializer=_init_worker) as pool:
+                for part in pool.imap(_extract_range, ranges):
+                    results.extend(part)
+        finally:
+            gc.unfreeze()
+            _set_worker_state(None, ())
+        return results
+    context = multiprocessing.get_context("spawn")
+    with context.Pool(jobs, initializer=_init_worker, initargs=(matcher,)) as pool:
+        for part in pool.imap(extract_batch, [texts[a:b] for a, b in ranges]):
             results.extend(part)
     return results
 
@@ -84,9 +111,12 @@ def _choose_introducer(claims: list[Introduced], papers: dict[str, Paper],
     return min(claims, key=rank)
 
 
-def extract(papers: list[Paper], catalog: list[CatalogEntry] | None = None, jobs: int = 1
-            ) -> Extraction:
-    """Find every paper's methods and the methods papers introduce."""
+def extract(papers: list[Paper], catalog: list[CatalogEntry] | None = None, jobs: int = 1,
+            parallel_threshold: int = PARALLEL_THRESHOLD) -> Extraction:
+    """Find every paper's methods and the methods papers introduce.
+
+    With `jobs` > 1 and at least `parallel_threshold` papers, matching runs in `jobs` processes.
+    """
     catalog = catalog if catalog is not None else load_catalog()
     methods: dict[str, Method] = {}
     forms: dict[str, list[str]] = {}
@@ -117,7 +147,7 @@ def extract(papers: list[Paper], catalog: list[CatalogEntry] | None = None, jobs
         introducer[method_id] = winner.paper_id
 
     matcher = Matcher(forms.items(), sensitivity)
-    found = _match_all(matcher, papers, jobs)
+    found = _match_all(matcher, papers, jobs, parallel_threshold)
     introduced: dict[str, list[str]] = {}  # paper id -> methods it introduces (one dict lookup per paper)
     for method_id, paper_id in introducer.items():
         introduced.setdefault(paper_id, []).append(method_id)
