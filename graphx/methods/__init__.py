@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from graphx.methods.catalog import CatalogEntry, load_catalog, slug
 from graphx.methods.discover import Introduced, discover
-from graphx.methods.matcher import Matcher
+from graphx.methods.matcher import Matcher, is_case_sensitive
 from graphx.model import Mention, Method
 from graphx.papers import Paper
 
@@ -58,8 +58,8 @@ def extract_batch(batch: Sequence[tuple[str, str]], matcher: Matcher | None = No
     results = []
     for title, abstract in batch:
         seen: dict[str, str] = {}
-        for text in (title, abstract):
-            for hit in matcher.find(text):
+        for text, is_title in ((title, True), (abstract, False)):
+            for hit in matcher.find(text, title=is_title):
                 seen.setdefault(hit.method_id, hit.surface)
         results.append(list(seen.items()))
     return results
@@ -101,6 +101,12 @@ def _match_all(matcher: Matcher, papers: list[Paper], jobs: int,
     return results
 
 
+def _discovered_form(name: str) -> str | tuple[str, str]:
+    """A discovered name made of ordinary words ("Lookahead", "Fast Forward") matches elsewhere
+    only as a proper name: exact case, not at the start of a sentence."""
+    return name if is_case_sensitive(name) else (name, "proper")
+
+
 def _choose_introducer(claims: list[Introduced], papers: dict[str, Paper],
                        order: dict[str, int]) -> Introduced:
     """Several papers claim one name: the one whose title names it, then the earliest, wins."""
@@ -119,13 +125,13 @@ def extract(papers: list[Paper], catalog: list[CatalogEntry] | None = None, jobs
     """
     catalog = catalog if catalog is not None else load_catalog()
     methods: dict[str, Method] = {}
-    forms: dict[str, list[str]] = {}
+    forms: dict[str, list[str | tuple[str, str]]] = {}
     sensitivity: dict[str, bool | None] = {}
     by_form: dict[str, str] = {}
     for entry in catalog:
         methods[entry.id] = Method(entry.id, entry.name, entry.category, entry.generic,
                                    [f for f in entry.forms if f != entry.name], entry.origin)
-        forms[entry.id] = entry.forms
+        forms[entry.id] = list(entry.forms)
         sensitivity[entry.id] = entry.case_sensitive
         for form in entry.forms:
             by_form.setdefault(form.casefold(), entry.id)
@@ -133,13 +139,31 @@ def extract(papers: list[Paper], catalog: list[CatalogEntry] | None = None, jobs
     paper_by_id = {p.id: p for p in papers}
     order = {p.id: i for i, p in enumerate(papers)}
     claims: dict[str, list[Introduced]] = {}
+    catalog_ids = set(methods)
     for claim in discover(papers):
-        method_id = by_form.get(claim.name.casefold()) or slug(claim.name)
-        claims.setdefault(method_id, []).append(claim)
-        if method_id not in methods:
+        names = [claim.name, *claim.aliases]
+        method_id = next((by_form[n.casefold()] for n in names if n.casefold() in by_form), None)
+        if method_id in catalog_ids:
+            # a catalog method: the paper may introduce it (Conformer: ...), never redefine it
+            if (methods[method_id].generic or claim.kind != "method" or not claim.introduced
+                    or claim.how not in ("title", "intro")):
+                continue
+        elif method_id is None:
+            method_id = slug(claim.name)
             methods[method_id] = Method(method_id, claim.name, "other", False, list(claim.aliases),
                                         "discovered", claim.kind)
-            forms[method_id] = [claim.name, *claim.aliases]
+            forms[method_id] = [_discovered_form(claim.name), *claim.aliases]
+            for name in names:
+                by_form.setdefault(name.casefold(), method_id)
+        else:  # another paper's discovered name: merge the forms it adds
+            known = methods[method_id]
+            for alias in claim.aliases:
+                if alias not in known.aliases and alias != known.name:
+                    known.aliases.append(alias)
+                    forms[method_id].append(alias)
+                    by_form.setdefault(alias.casefold(), method_id)
+        if claim.introduced:
+            claims.setdefault(method_id, []).append(claim)
     introducer: dict[str, str] = {}
     for method_id, method_claims in claims.items():
         winner = _choose_introducer(method_claims, paper_by_id, order)

@@ -96,9 +96,38 @@ def _parse_yaml(text: str, source: str) -> Any:
         raise InputError(source, f"invalid YAML{where}") from None
 
 
+NON_METHODS_FILE = "non_methods.yaml"
+
+
+def _data_dir() -> Path:
+    return Path(str(resources.files("graphx.methods") / "data"))
+
+
 def builtin_files() -> list[Path]:
-    data = resources.files("graphx.methods") / "data"
-    return sorted(Path(str(p)) for p in data.iterdir() if p.name.endswith(".yaml"))
+    return sorted(p for p in _data_dir().iterdir()
+                  if p.name.endswith(".yaml") and p.name != NON_METHODS_FILE)
+
+
+def form_key(form: str) -> str:
+    """How a form is looked up: exact when it is case-sensitive (an acronym), else case-folded."""
+    from graphx.methods.matcher import is_case_sensitive
+
+    form = " ".join(form.replace("-", " ").split())
+    return form if is_case_sensitive(form) else form.casefold()
+
+
+_non_methods: dict[str, str] | None = None
+
+
+def non_methods() -> dict[str, str]:
+    """Known non-methods (hardware, metrics, tasks, datasets, ...): form key -> kind."""
+    global _non_methods
+    if _non_methods is None:
+        path = _data_dir() / NON_METHODS_FILE
+        document = _parse_yaml(path.read_text("utf-8"), str(path))
+        _non_methods = {form_key(str(form)): kind for kind, forms in document.items()
+                        for form in forms}
+    return _non_methods
 
 
 def load_catalog(extra: list[str | Path] | None = None) -> list[CatalogEntry]:

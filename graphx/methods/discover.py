@@ -1,44 +1,393 @@
-"""Discovery of names a paper introduces ("Zipformer: ...", "we propose X", "X, a novel ...").
+"""Discovery of names a paper introduces, which no catalog can know yet.
 
-This first version reads only the name before a title's colon; see issue 4 for the rest.
+Read from the title and abstract, one sentence at a time, with a few regular expressions:
+- the name before a title's colon or dash: "Zipformer: A faster ...", "GECToR -- ...";
+- "we propose / present / introduce X", "this paper introduces X", "a method called X";
+- "X, a novel / new ..." appositions;
+- defined acronyms "Web Rephrase Augmented Pre-training (WRAP)" (the expansion becomes an alias),
+  introduced when the sentence introduces them, otherwise kept only when the expansion's head word
+  names a technique ("... neural network (MANN)", not "word error rate (WER)").
+
+Each name gets a kind: "method", or "dataset" / "benchmark" / "metric" / "task" when the words that
+describe it say so ("X, a benchmark for ...", "X: A Dataset of ...", names ending in -Bench); graph
+edges are only made through methods. Precision comes first: a title phrase of ordinary words
+("Little Giants: ...") is not a name.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from graphx.methods.catalog import form_key, non_methods
 from graphx.papers import Paper
-
-_TITLE_NAME = re.compile(r"^(?P<name>[A-Z][\w\-+.]*(?:[ -][\w\-+.]+){0,2})\s*(?::|--|—)\s")
-_NOT_NAMES = {"towards", "toward", "beyond", "rethinking", "revisiting", "on", "the", "a", "an"}
 
 
 @dataclass
 class Introduced:
-    """A name one paper introduces; `kind` says whether it is a method or e.g. a dataset."""
+    """A name one paper introduces (or defines); `kind` says whether it is a method or e.g. a dataset."""
 
     name: str
     paper_id: str
     kind: str = "method"
     aliases: list[str] = field(default_factory=list)
     in_title: bool = True
+    introduced: bool = True  # False: an acronym the paper only defines ("... network (MANN)")
+    how: str = "title"  # title | intro ("we propose X") | apposition | definition
+
+
+# words that describe what a name is; the first one found decides its kind
+_KIND_WORDS = {
+    "benchmark": "benchmark", "benchmarks": "benchmark", "leaderboard": "benchmark",
+    "suite": "benchmark", "testbed": "benchmark", "arena": "benchmark", "evaluation": "benchmark",
+    "challenge": "benchmark", "test": "benchmark", "dataset": "dataset", "datasets": "dataset",
+    "corpus": "dataset", "corpora": "dataset", "collection": "dataset", "resource": "dataset",
+    "data": "dataset", "questions": "dataset", "instructions": "dataset", "annotations": "dataset",
+    "metric": "metric", "metrics": "metric", "score": "metric", "measure": "metric",
+    "task": "task", "tasks": "task", "problem": "task", "survey": "survey", "review": "survey",
+    "position": "survey", "study": "study", "analysis": "study", "investigation": "study",
+}
+# words that describe a method: seeing one first settles the kind as "method"
+_METHOD_WORDS = {
+    "method", "methods", "approach", "framework", "model", "models", "architecture", "algorithm",
+    "technique", "system", "engine", "library", "toolkit", "pipeline", "network", "strategy",
+    "mechanism", "module", "recipe", "scheme", "paradigm", "optimizer", "decoder", "encoder",
+    "transformer", "tokenizer", "agent", "policy", "procedure", "protocol", "attention", "layer",
+    "detector", "retriever", "reranker", "generator", "compiler", "scheduler", "kernel", "family",
+    "estimator", "planner", "solver", "backbone", "objective", "loss", "formulation", "variant",
+    "extension", "design", "implementation", "tool", "platform", "solution", "server", "runtime",
+}
+_NAME_KIND_SUFFIX = re.compile(r"(?:bench|arena|leaderboard|eval|qa|set)$", re.IGNORECASE)
+# head words of an acronym's expansion that name a technique (for acronyms a paper only defines)
+_METHOD_HEADS = {
+    "network", "networks", "attention", "decoding", "optimization", "tuning", "training",
+    "algorithm", "search", "sampling", "distillation", "pruning", "quantization", "parallelism",
+    "queue", "scheduling", "caching", "embedding", "embeddings", "encoding", "normalization",
+    "regularization", "transformer", "transformers", "machine", "machines", "augmentation",
+    "adaptation", "optimizer", "descent", "propagation", "perceptron", "autoencoder",
+    "autoencoders", "pretraining", "pre-training", "prompting", "decomposition",
+    "factorization", "estimation", "method", "framework", "model", "models", "architecture",
+    "mechanism", "layer", "layers", "block", "module", "unit", "units", "policy", "alignment", "merging", "inference", "compression", "initialization",
+    "dropout", "pooling", "convolution", "gating", "routing", "scaling", "ranking", "reranking",
+    "reasoning", "planning", "tokenization", "parameterization", "parametrization", "sharding",
+    "offloading", "checkpointing", "batching", "prefill", "cache", "decoder", "encoder",
+}
+# expansions whose last words are a task, metric or hardware, never a method
+_NOT_METHOD_TAILS = re.compile(
+    r"(?:rate|error|score|accuracy|ratio|recognition|answering|classification|detection|"
+    r"segmentation|summari[sz]ation|understanding|processing|processing units?|language models?|"
+    r"time|latency|throughput|benchmark|dataset|corpus|set|task|evaluation|metric|machine translation|"
+    r"translation|vision|intelligence|interface|reality|system|systems|pairs|questions|"
+    r"retrieval tasks?|generation tasks?|answer|answers|analysis|modeling|modelling|agents?|"
+    r"function|functions|operations|tokens?|length|window|size|distance|divergence)$",
+    re.IGNORECASE,
+)
+
+# title openers that are not names ("Towards ...:", "Rethinking ...:")
+_NOT_NAMES = {
+    "towards", "toward", "beyond", "rethinking", "revisiting", "on", "the", "a", "an", "position",
+    "survey", "review", "tutorial", "overview", "introduction", "report", "note", "case", "study",
+    "why", "how", "what", "when", "where", "which", "who", "is", "are", "do", "does", "can",
+    "should", "scaling", "benchmarking", "evaluating", "understanding", "exploring", "analyzing",
+    "analysing", "investigating", "measuring", "demystifying", "unlocking", "unleashing",
+    "bridging", "learning", "training", "improving", "enhancing", "boosting", "accelerating",
+    "efficient", "fast", "faster", "simple", "better", "less", "more", "all", "from", "not",
+    "no", "yes", "one", "two", "three", "every", "each", "abstract", "editorial", "preface",
+    "appendix", "chapter", "part", "keynote", "erratum", "corrigendum", "comment", "reply",
+    "perspective", "perspectives", "vision", "opinion", "discussion", "lessons", "insights",
+}
+_BAD_SUFFIX = re.compile(r"-(?:based|style|like|aware|free|level|wise|scale|only|specific|driven)$",
+                         re.IGNORECASE)
+
+_TITLE_SPLIT = re.compile(r"\s*(?::|\s--?\s|\s—\s|—)\s*")
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'(*])")
+_TOKEN = re.compile(r"\*\*|[A-Za-z0-9][\w\-+./'&]*[\w+]|[A-Za-z0-9]|[,:;()]")
+_SUBJECT = r"(?:[Ww]e|[Tt]his (?:paper|work|article|study|report)|[Oo]ur (?:work|paper))"
+_VERB = (r"(?:propose|present|introduce|develop|design|build|release|describe|devise|create|"
+         r"call|name|term|dub|open-source|unveil|offer|contribute|construct|curate)(?:s|d|ed)?")
+_INTRO = re.compile(rf"\b{_SUBJECT}\s+(?:\w+ly\s+|also\s+|further\s+|then\s+|first\s+|here\s+)?"
+                    rf"(?:(?:can|will)\s+)?{_VERB}\b\s*,?\s*(?P<rest>.*)")
+_CALLED = re.compile(r"\b(?:called|named|termed|dubbed|coined)\s*,?\s*(?P<rest>.*)")
+_APPOSITION = re.compile(r"^(?P<rest>.*?),\s+(?:a|an|the)\s+(?:\w+\s+){0,2}?(?:novel|new)\b")
+_INTRO_CUE = re.compile(r"\b(?:we|our|this paper|this work|novel|propose[sd]?|introduce[sd]?)\b",
+                        re.IGNORECASE)
+_ACRONYM = re.compile(r"\(\s*([A-Za-z][A-Za-z0-9\-+./&]{1,14}?)s?\s*\)")
+# lower-case words that may sit between the verb and the name ("we propose a simple, novel method X")
+# words that may follow a name in "we propose X which ..."
+_FOLLOWERS = {
+    "which", "that", "to", "for", "with", "as", "is", "are", "by", "in", "on", "and", "or", "using",
+    "via", "where", "whose", "achieves", "achieving", "consists", "built", "based", "trained",
+    "designed", "leverages", "leveraging", "enables", "uses", "improves", "outperforms", "can",
+    "capable", "from", "at", "over", "under", "without", "within", "while", "through", "inspired",
+}
+_STOP_BEFORE_NAME = {
+    "of", "on", "in", "for", "with", "to", "from", "by", "using", "via", "at", "into", "over",
+    "through", "that", "which", "who", "how", "what", "whether", "when", "where", "results",
+    "experiments", "evidence", "findings", "analysis", "insights", "here", "is", "are", "was",
+    "were", "be", "been", "as", "if", "than", "then", "extensive", "comprehensive", "our",
+}
+
+
+def _is_strong(token: str) -> bool:
+    """A token that only a name looks like: inner capitals or digits with letters (FastServe, T5)."""
+    letters = [c for c in token if c.isalpha()]
+    if not letters or _BAD_SUFFIX.search(token):
+        return False
+    inner_upper = any(c.isupper() for c in token[1:])
+    digit = any(c.isdigit() for c in token)
+    return inner_upper or (digit and token[0].isalpha())
+
+
+def _is_capitalised(token: str) -> bool:
+    return token[:1].isupper() and not _BAD_SUFFIX.search(token)
+
+
+def kind_from_words(words: Iterable[str]) -> str | None:
+    """The kind the first describing word gives ("a new benchmark for" -> benchmark), if any."""
+    for word in words:
+        key = word.casefold().strip(".,:;()")
+        if key in _METHOD_WORDS:
+            return "method"
+        if key in _KIND_WORDS:
+            return _KIND_WORDS[key]
+    return None
+
+
+def name_kind(name: str) -> str | None:
+    last = re.split(r"[\s\-_]", name)[-1]
+    if _NAME_KIND_SUFFIX.search(last) and last.casefold() not in {"set"}:
+        return "benchmark" if not last.casefold().endswith("qa") else "dataset"
+    return None
 
 
 def title_name(title: str) -> str | None:
-    match = _TITLE_NAME.match(title)
-    if not match:
-        return None
-    name = match.group("name").strip()
-    if name.casefold() in _NOT_NAMES or not any(c.isupper() for c in name[1:]) and " " in name:
-        return None
+    """The name a title gives before its colon or dash: "Zipformer: A faster ..." -> Zipformer."""
+    name, _ = _title_parts(title)
     return name
 
 
-def discover(papers: list[Paper]) -> list[Introduced]:
+def _title_parts(title: str) -> tuple[str | None, str]:
+    parts = _TITLE_SPLIT.split(title.strip(), maxsplit=1)
+    if len(parts) != 2 or not parts[0] or not parts[1]:
+        return None, ""
+    head, tail = parts[0].strip("*\"' "), parts[1]
+    words = head.split()
+    if len(words) > 4:  # "When LLMs are Unfit Use FastFit: ..." -> the closing name
+        last = words[-1]
+        return (last, tail) if _is_strong(last) and not last.endswith("s") else (None, tail)
+    if words[0].casefold() in _NOT_NAMES or not words[0][:1].isupper():
+        return None, tail
+    if len(words) == 1:
+        return (head, tail) if re.fullmatch(r"[A-Za-z][\w\-+.]*", head) else (None, tail)
+    if any(_is_strong(w) for w in words) or re.fullmatch(r"[A-Z][\w\-]* \d[\w.]*", head):
+        return head, tail
+    return None, tail
+
+
+def _acronym_expansion(acronym: str, before: list[str]) -> list[str] | None:
+    """The words before "(ACR)" whose initials spell it: ["Web", "Rephrase", ...] for WRAP."""
+    letters = [c.lower() for c in acronym if c.isalpha()]
+    if len(letters) < 2 or sum(c.isupper() for c in acronym) < 2:
+        return None
+    words = before[-(len(letters) + 2):]
+    for start in range(len(words) - 1, -1, -1):
+        span = words[start:]
+        if not span[0][:1].lower() == letters[0]:
+            continue
+        if len(span) > len(letters) + 1 or len(span) < 2 and len(letters) > 3:
+            continue
+        text = " ".join(span).lower()
+        pos = 0
+        ok = True
+        for letter in letters:
+            pos = text.find(letter, pos)
+            if pos < 0:
+                ok = False
+                break
+            pos += 1
+        if ok and len(span) >= (len(letters) + 1) // 2:
+            return span
+    return None
+
+
+def _name_at(tokens: list[str], i: int) -> tuple[str, int] | None:
+    """The name starting at tokens[i] (a strong token, or up to 4 capitalised words), and its end."""
+    if i >= len(tokens):
+        return None
+    first = tokens[i]
+    if not (_is_strong(first) or _is_capitalised(first)) or first in {"(", ")", ",", ":", ";"}:
+        return None
+    j = i + 1
+    while j < len(tokens) and j - i < 5:
+        token = tokens[j]
+        if token[:1].isupper() or _is_strong(token) or token[:1].isdigit() and len(token) <= 4:
+            j += 1
+            continue
+        break
+    words = tokens[i:j]
+    if len(words) == 1 and first.casefold() in _NOT_NAMES:
+        return None
+    return " ".join(words), j
+
+
+def _clean(text: str) -> str:
+    return text.replace("**", "").replace("`", "")
+
+
+def _intro_name(rest: str) -> tuple[str, list[str], str | None] | None:
+    """Read the name in "we propose <rest>": skip "a simple, novel method", take the name."""
+    tokens = _TOKEN.findall(_clean(rest))
+    described: list[str] = []
+    i = 0
+    while i < len(tokens) and i < 14:
+        token = tokens[i]
+        low = token.casefold()
+        if token in {"(", ")", ";"} or low in _STOP_BEFORE_NAME:
+            return None
+        if token in {",", ":"} or not token[:1].isupper() and not _is_strong(token):
+            if token not in {",", ":"}:
+                described.append(token)
+            i += 1
+            continue
+        break
+    found = _name_at(tokens, i)
+    if found is None:
+        return None
+    name, end = found
+    if name.casefold() in {"the", "a", "an"}:
+        return None
+    after = tokens[end:end + 12]
+    aliases: list[str] = []
+    if after[:1] == ["("] and ")" in after[:6]:
+        inner = after[1:after.index(")")]
+        inner_text = " ".join(inner)
+        if len(inner) == 1 and _acronym_expansion(inner[0], name.split()):
+            aliases, name = [name], inner[0]  # "Web Rephrase Augmented Pre-training (WRAP)"
+        elif len(inner) >= 2 and _acronym_expansion(name, inner):
+            aliases = [inner_text]  # "FPDM (Fast Pre-training Technique ...)"
+        after = after[after.index(")") + 1:]
+    if len(name.split()) > 1 and not any(_is_strong(w) for w in name.split()) and not aliases:
+        # Capitalised words mid-sentence: a name only when set off ("strategy: Fast Forward, a")
+        if not (tokens[i - 1:i] in ([","], [":"]) and after[:1] in ([","], ["("], [])):
+            return None
+    if after[:1] and after[0] not in {",", "(", ":", ";"}:
+        follower = after[0].casefold()
+        if follower in _FOLLOWERS:
+            pass
+        elif follower.rstrip("s") in _METHOD_WORDS or follower in _KIND_WORDS:
+            # "X framework", "X benchmark"; but "a new QA-pair retriever, RePAQ," names RePAQ
+            later = _name_at(after, 2) if after[1:2] == [","] else None
+            if later:
+                name, after = later[0], after[later[1]:]
+            elif not any(_is_strong(w) for w in name.split()):
+                name = f"{name} {after[0]}"  # "Tandem transformers"
+                after = after[1:]
+            else:
+                after = after[1:]
+        else:  # "We design an efficient GPU memory manager": GPU only qualifies a noun
+            return None
+    kind = kind_from_words(after[1:8] if after[:1] == [","] else after[:2]) or kind_from_words(
+        reversed(described))
+    return name, aliases, kind
+
+
+def _definitions(sentence: str) -> list[tuple[str, list[str], int]]:
+    """Acronyms the sentence defines: (acronym, expansion words, position of the expansion)."""
     found = []
+    for match in _ACRONYM.finditer(sentence):
+        acronym = match.group(1).rstrip(".")
+        prefix = sentence[: match.start()]
+        clause = re.split(r"[,;:()]|\b(?:and|or|of|with|for|to|by|the|a|an|in|on)\b", prefix)[-1]
+        words = _TOKEN.findall(_clean(clause))
+        # the expansion may carry function words ("Fast Pre-training Technique using Document ...")
+        words = _TOKEN.findall(_clean(prefix))[-(len(acronym) + 4):] if not words else words
+        words = [w for w in words if w not in {",", ":", ";", "(", ")"}]
+        span = _acronym_expansion(acronym, words)
+        if span:
+            found.append((acronym, span, match.start() - len(" ".join(span))))
+    return found
+
+
+def discover_paper(paper: Paper) -> list[Introduced]:
+    """Every name `paper` introduces or defines, with its kind."""
+    found: dict[str, Introduced] = {}
+    known_non_methods = non_methods()
+
+    def add(name: str, aliases: list[str], kind: str | None, in_title: bool, introduced: bool,
+            how: str) -> None:
+        name = name.strip(" ,.:;\"'*")
+        if (len(name) < 2 or not any(c.isalpha() for c in name) or name.casefold() in _NOT_NAMES
+                or "/" in name or any(form_key(n) in known_non_methods for n in [name, *aliases])):
+            return
+        kind = next((k for k in map(name_kind, [name, *aliases]) if k), None) or kind or "method"
+        key = name.casefold()
+        known = found.get(key)
+        if known is None:
+            for other in found.values():  # "WRAP" defined after "Web Rephrase ..." was seen
+                if key in {a.casefold() for a in other.aliases}:
+                    known = other
+                    break
+        if known is None:
+            found[key] = Introduced(name, paper.id, kind, list(aliases), in_title, introduced, how)
+            return
+        known.aliases.extend(a for a in aliases if a not in known.aliases and a != known.name)
+        if introduced and not known.introduced or in_title:
+            known.how = how
+        known.in_title = known.in_title or in_title
+        known.introduced = known.introduced or introduced
+        if kind != "method":
+            known.kind = kind
+
+    name, tail = _title_parts(_clean(paper.title))
+    if name:
+        add(name, [], kind_from_words(tail.split()[:6]), True, True, "title")
+    text = _clean(paper.abstract)
+    for sentence in _SENTENCE.split(text):
+        match = _INTRO.search(sentence)
+        if match:
+            called = _CALLED.search(match.group("rest"))
+            got = _intro_name(called.group("rest")) if called else None
+            got = got or _intro_name(match.group("rest"))
+            if got:
+                add(got[0], got[1], got[2], False, True, "intro")
+        else:
+            called = _CALLED.search(sentence)
+            if called and _INTRO_CUE.search(sentence):
+                got = _intro_name(called.group("rest"))
+                if got:
+                    add(got[0], got[1], got[2], False, True, "intro")
+        apposition = _APPOSITION.match(sentence)
+        if apposition:
+            tokens = _TOKEN.findall(apposition.group("rest"))
+            name_tokens: list[str] = []
+            for token in reversed(tokens):
+                if token[:1].isupper() or _is_strong(token):
+                    name_tokens.insert(0, token)
+                    continue
+                break
+            if name_tokens and len(name_tokens) <= 3 and any(_is_strong(t) for t in name_tokens):
+                rest = sentence[apposition.end():].split()
+                add(" ".join(name_tokens), [], kind_from_words(rest[:6]), False, True, "apposition")
+        for acronym, span, position in _definitions(sentence):
+            expansion = " ".join(span)
+            before = sentence[max(0, position - 40): max(0, position)].casefold()
+            introduced = bool(re.search(r"\b(?:novel|new|our|proposed)\b", before))
+            after = sentence[position + len(expansion):].split(")", 1)[-1].split()[:2]
+            kind = kind_from_words(after) or kind_from_words(reversed(span[-1:]))
+            if kind is None and _NOT_METHOD_TAILS.search(expansion):
+                kind = "task"
+            if not introduced and (kind not in (None, "method")
+                                   or span[-1].casefold().rstrip("s") not in
+                                   {h.rstrip("s") for h in _METHOD_HEADS}):
+                continue
+            add(acronym, [expansion], kind, False, introduced, "definition")
+    return list(found.values())
+
+
+def discover(papers: Iterable[Paper]) -> list[Introduced]:
+    """Names introduced (or defined) by each paper, in paper order."""
+    found: list[Introduced] = []
     for paper in papers:
-        name = title_name(paper.title)
-        if name:
-            found.append(Introduced(name=name, paper_id=paper.id))
+        found.extend(discover_paper(paper))
     return found

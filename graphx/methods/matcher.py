@@ -6,12 +6,15 @@ Text is folded before matching so that a single pass finds every form:
   "BERT", "vLLM") are checked against the original text at the match position;
 - plural forms are generated ("LLMs", "diffusion models", "adapters");
 - a match must start and end at word boundaries (no "LoRA" inside "exploration"),
-  and overlapping matches resolve leftmost-longest ("E-Branchformer" over "Branchformer").
+  and overlapping matches resolve leftmost-longest ("E-Branchformer" over "Branchformer");
+- a form given as (form, "proper") matches only with its exact case and not at the start of a
+  sentence: a discovered name that is also an ordinary word ("Lookahead") is not found in
+  "Lookahead search is ...".
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import ahocorasick
@@ -61,6 +64,11 @@ def plural_forms(form: str) -> list[str]:
     return forms
 
 
+def _sentence_start(text: str, start: int) -> bool:
+    before = text[:start].rstrip()
+    return not before or before[-1] in ".!?:;\"'(*"
+
+
 @dataclass(frozen=True)
 class Hit:
     method_id: str
@@ -77,22 +85,24 @@ class Matcher:
     ['m-lora', 'm-lora']
     """
 
-    def __init__(self, methods: Iterable[tuple[str, list[str]]],
+    def __init__(self, methods: Iterable[tuple[str, Sequence[str | tuple[str, str]]]],
                  case_sensitive: dict[str, bool | None] | None = None) -> None:
         self._automaton = ahocorasick.Automaton()
-        patterns: dict[str, list[tuple[str, str | None]]] = {}
+        patterns: dict[str, list[tuple[str, str | None, bool]]] = {}
         overrides = case_sensitive or {}
         for method_id, forms in methods:
             override = overrides.get(method_id)
-            for form in forms:
-                sensitive = is_case_sensitive(form) if override is None else override
+            for item in forms:
+                form, mode = item if isinstance(item, tuple) else (item, "")
+                proper = mode == "proper"
+                sensitive = proper or (is_case_sensitive(form) if override is None else override)
                 for variant in plural_forms(form):
                     folded = " ".join(fold(variant).split())
                     if not folded:
                         continue
                     key = lower_same_length(folded)
                     patterns.setdefault(key, [])
-                    entry = (method_id, folded if sensitive else None)
+                    entry = (method_id, folded if sensitive else None, proper)
                     if entry not in patterns[key]:
                         patterns[key].append(entry)
         for key, entries in patterns.items():
@@ -101,8 +111,10 @@ class Matcher:
         if patterns:
             self._automaton.make_automaton()
 
-    def find(self, text: str) -> list[Hit]:
-        """Every method occurrence in `text`, leftmost-longest, at word boundaries."""
+    def find(self, text: str, title: bool = False) -> list[Hit]:
+        """Every method occurrence in `text`, leftmost-longest, at word boundaries.
+
+        In a title (`title=True`, capitalised words) "proper" forms are not matched."""
         if not self.size or not text:
             return []
         folded = fold(text)  # abstracts and titles arrive with whitespace already collapsed
@@ -115,10 +127,13 @@ class Matcher:
                 continue
             if end + 1 < n and (lowered[end + 1].isalnum()):
                 continue
-            for method_id, exact in entries:
-                if exact is None or folded[start : end + 1] == exact:
-                    candidates.append((start, end + 1, method_id))
-                    break
+            for method_id, exact, proper in entries:
+                if exact is not None and folded[start : end + 1] != exact:
+                    continue
+                if proper and (title or _sentence_start(folded, start)):
+                    continue
+                candidates.append((start, end + 1, method_id))
+                break
         candidates.sort(key=lambda c: (c[0], -(c[1] - c[0])))
         hits: list[Hit] = []
         covered_to = -1
