@@ -23,7 +23,7 @@ def seed_build(seeds_dir: Path, tmp_path_factory: pytest.TempPathFactory):
     from graphx import pipeline
 
     out = tmp_path_factory.mktemp("seed-build")
-    return pipeline.build([seeds_dir], out=out, jobs=1, exports=("graphml", "json"))
+    return pipeline.build([seeds_dir], out=out, jobs=1, exports=("html", "graphml", "json"))
 
 
 @pytest.fixture(scope="session")

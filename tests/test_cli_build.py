@@ -20,10 +20,11 @@ def run(*args: str):
 
 def test_build_the_seeds_then_stats_reports_the_counts(seeds_dir, tmp_path):
     out = tmp_path / "out"
-    result = run("build", str(seeds_dir), "--out", str(out), "--jobs", "1", "--no-export")
+    result = run("build", str(seeds_dir), "--out", str(out), "--jobs", "1")
     assert result.exit_code == 0, result.output
     assert "4 source(s): 257 records -> 231 papers (26 duplicates merged)" in result.output
-    assert (out / "graphx.db").exists()
+    for name in ("graphx.db", "graph.html", "graph.graphml"):
+        assert (out / name).stat().st_size > 0, name
     stats = run("stats", "--db", str(out / "graphx.db"), "--json")
     assert stats.exit_code == 0, stats.output
     data = json.loads(stats.output)

@@ -1,0 +1,119 @@
+"""Exports of the seed store and of crafted graphs: HTML (static checks), GraphML, JSON."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from export_fixtures import HOSTILE_TITLE, hostile_graph, synthetic_graph
+
+from graphx.errors import GraphxError
+from graphx.export import atomic_write, write
+from graphx.export.html import page_data, script_json
+
+
+def embedded_data(page: str) -> dict:
+    match = re.search(r'<script type="application/json" id="graphx-data">(.*?)</script>', page, re.S)
+    assert match, "the page embeds its data"
+    return json.loads(match.group(1))
+
+
+# ---- HTML --------------------------------------------------------------------------------------
+
+def test_build_writes_the_default_exports(seed_build):
+    folder = seed_build.db_path.parent
+    for name in ("graph.html", "graph.graphml", "graph.json"):
+        assert (folder / name).stat().st_size > 0
+
+
+def test_html_is_self_contained(seed_build):
+    page = (seed_build.db_path.parent / "graph.html").read_text(encoding="utf-8")
+    # nothing is loaded from anywhere: no external script, style, image or font
+    assert not re.search(r"<(script|link|img|iframe)\b[^>]*\b(src|href)\s*=", page, re.I)
+    assert "@import" not in page and "cdn" not in page.lower().replace("cdnjs", "")
+    assert "default-src 'none'" in page  # and the browser is told to refuse any request
+    assert "vis.Network" in page and "window.network = network" in page
+
+
+def test_html_embeds_every_node_and_edge_of_the_store(seed_build):
+    graph = seed_build.graph
+    data = embedded_data((seed_build.db_path.parent / "graph.html").read_text(encoding="utf-8"))
+    types = {}
+    for node in data["nodes"]:
+        types[node["type"]] = types.get(node["type"], 0) + 1
+        assert isinstance(node["x"], float) and isinstance(node["y"], float)
+    used = {m.method_id for m in graph.mentions}
+    assert types == {"paper": len(graph.papers), "method": len(used), "repo": len(graph.repos)}
+    kinds = {}
+    for edge in data["edges"]:
+        kinds[edge["kind"]] = kinds.get(edge["kind"], 0) + 1
+    assert kinds["shares_method"] == sum(e.kind == "shares_method" for e in graph.edges)
+    assert kinds["mentions"] + kinds["introduces"] == len(graph.mentions)
+    assert kinds["has_code"] == sum(len(p.repos) for p in graph.papers)
+    zipformer = next(n for n in data["nodes"] if n.get("title", "").startswith("Zipformer:"))
+    assert zipformer["label"] == "Zipformer" and "Conformer" in zipformer["methods"]
+    assert data["meta"]["communities"], "papers are coloured by community"
+
+
+def test_html_layout_is_stable_across_runs(seed_build):
+    first = page_data(seed_build.graph)
+    second = page_data(seed_build.graph)
+    assert [(n["x"], n["y"]) for n in first["nodes"]] == [(n["x"], n["y"]) for n in second["nodes"]]
+
+
+def test_embedded_json_cannot_end_the_script():
+    text = script_json({"a": "</script><script>alert(1)</script><!-- & \u2028\u2029"})
+    assert "<" not in text and ">" not in text and "&" not in text
+    assert "\u2028" not in text and "\u2029" not in text
+    assert json.loads(text)["a"] == "</script><script>alert(1)</script><!-- & \u2028\u2029"
+
+
+def test_hostile_text_stays_data_in_the_page(tmp_path):
+    from graphx.export.html import write_html
+
+    path = write_html(hostile_graph(tmp_path), tmp_path / "hostile.html", title=HOSTILE_TITLE)
+    page = path.read_text(encoding="utf-8")
+    assert "<title>&lt;img src=x onerror=alert(1)&gt;</title>" in page
+    assert HOSTILE_TITLE not in page  # only escaped forms appear anywhere
+    assert page.count("</script>") == 3  # data, vis-network, our script: nothing injected
+    assert "alert(2)" in page and "<script>alert" not in page
+    data = embedded_data(page)
+    assert any(n.get("title") == HOSTILE_TITLE for n in data["nodes"])
+
+
+def test_html_beyond_the_cap_says_what_was_left_out(tmp_path):
+    from graphx.export import write_default_exports
+
+    graph = synthetic_graph(300)
+    from graphx import views
+
+    page_path = write(views.default_view(graph, max_nodes=100), "html", tmp_path / "cap.html")
+    data = embedded_data(page_path.read_text(encoding="utf-8"))
+    assert data["meta"]["truncated_from"] == 300
+    assert sum(n["type"] == "paper" for n in data["nodes"]) == 100
+    assert "best-connected of" in page_path.read_text(encoding="utf-8")  # the note's wording
+    # the default exports of a small graph are whole
+    written = write_default_exports(graph, tmp_path / "out", ["html"])
+    assert embedded_data(written[0].read_text(encoding="utf-8"))["meta"]["truncated_from"] is None
+
+
+# ---- atomic writes -------------------------------------------------------------------------------
+
+def test_a_failed_export_leaves_the_previous_file(tmp_path):
+    target = tmp_path / "graph.html"
+    target.write_text("previous")
+
+    def boom(tmp):
+        tmp.write_text("half")
+        raise RuntimeError("interrupted")
+
+    with pytest.raises(RuntimeError):
+        atomic_write(target, boom)
+    assert target.read_text() == "previous"
+    assert [p.name for p in tmp_path.iterdir()] == ["graph.html"]
+
+
+def test_unknown_format_is_a_one_line_error(seed_build, tmp_path):
+    with pytest.raises(GraphxError, match="unknown export format 'pdf'"):
+        write(seed_build.graph, "pdf", tmp_path / "x.pdf")
