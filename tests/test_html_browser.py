@@ -115,11 +115,11 @@ def test_clicking_a_paper_fills_the_details_panel(seed_page, seed_build):
     seed_page.js("document.getElementById('details').hidden = true")
     seed_page.js("id => window.network.focus(id, {scale: 1.5})", paper.id)
     seed_page.click_node(paper.id)
-    text = seed_page.page.locator("#details").inner_text()
+    text = seed_page.page.locator("#details").text_content()
     assert paper.title in text
     assert "Conformer" in text  # a method it mentions
     assert "k2-fsa/icefall" in text  # its code
-    assert "Shares methods with" in text or "Builds on" in text
+    assert "Shares methods with" in text or "Builds on ·" in text
 
 
 def test_edge_kind_and_node_type_toggles(seed_page, seed_build):
