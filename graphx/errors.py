@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 
@@ -16,8 +17,8 @@ class InputError(GraphxError):
 
     def __init__(self, source: str | Path, problem: str) -> None:
         self.source = str(source)
-        self.problem = problem
-        super().__init__(f"{self.source}: {problem}")
+        self.problem = re.sub(r"\s*[\r\n]+\s*", " ", problem).strip()  # parsers' messages span lines
+        super().__init__(f"{self.source}: {self.problem}")
 
 
 class StoreError(GraphxError):

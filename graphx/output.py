@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -71,16 +72,18 @@ def fields(pairs: Sequence[tuple[str, Any]]) -> None:
         out.print(f"[bold]{label}:[/bold] {escape(str(value))}")
 
 
-def warn(message: str) -> None:
+def _one_line(message: str) -> str:
     from rich.markup import escape
 
-    console(stderr=True).print(f"[yellow]warning:[/yellow] {escape(message)}")
+    return escape(re.sub(r"\s*[\r\n]+\s*", " ", message).strip())
+
+
+def warn(message: str) -> None:
+    console(stderr=True).print(f"[yellow]warning:[/yellow] {_one_line(message)}")
 
 
 def error(message: str) -> None:
-    from rich.markup import escape
-
-    console(stderr=True).print(f"[red]error:[/red] {escape(message)}")
+    console(stderr=True).print(f"[red]error:[/red] {_one_line(message)}")
 
 
 @contextmanager

@@ -13,12 +13,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from graphx.text import scrub
+
 _ARXIV_NEW = re.compile(r"(?<![\d.])(\d{4}\.\d{4,5})(?:v\d+)?(?![\d])")
 _ARXIV_OLD = re.compile(r"\b([a-z\-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?\b")
 _DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"), "-")
 _PUNCTUATION = re.compile(r"[^\w\s]|_")
 # control and invisible format characters (zero-width, bidi overrides): never part of a title
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
+# (and lone surrogates and non-characters, which no UTF-8 or XML writer accepts)
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff"
+                      "\ud800-\udfff\ufffe\uffff]")
 # Real titles are under 300 characters and arXiv abstracts under 2,000; anything far longer is a
 # broken or hostile record, cut so it cannot bloat the store, the exports or memory.
 MAX_TITLE_CHARS = 1000
@@ -104,6 +108,11 @@ class Paper:
         self.title = clean_text(self.title, MAX_TITLE_CHARS)
         self.abstract = clean_text(self.abstract, MAX_ABSTRACT_CHARS)
         self.url = web_url(self.url)
+        self.authors = [a if a.isascii() and a.isprintable() else clean_text(a, MAX_TITLE_CHARS)
+                        for a in self.authors if isinstance(a, str)]
+        self.doi, self.date_text = scrub(self.doi), scrub(self.date_text)
+        self.sources = scrub(self.sources)
+        self.extra = scrub(self.extra)
         if self.arxiv_id:
             self.arxiv_id = parse_arxiv_id(self.arxiv_id) or self.arxiv_id
         self._title_key = normalize_title(self.title)

@@ -18,6 +18,7 @@ from typing import Any
 from graphx import http
 from graphx.model import Edge, Graph
 from graphx.papers import Paper, normalize_title
+from graphx.text import scrub
 
 DEFAULT_API = "https://api.semanticscholar.org"
 BATCH_SIZE = 500
@@ -84,7 +85,7 @@ class _Client:
             if response.status_code != 200:
                 raise http.NetworkError(f"{path.split('?')[0]}: HTTP {response.status_code}")
             try:
-                return response.json()
+                return scrub(response.json())
             except ValueError:
                 raise http.NetworkError(f"{path.split('?')[0]}: the answer was not JSON") from None
         raise http.NetworkError(f"{path.split('?')[0]}: still rate limited (HTTP 429)")

@@ -19,6 +19,7 @@ from typing import Any
 from graphx import http
 from graphx.errors import GraphxError
 from graphx.model import Graph, Repo
+from graphx.text import scrub
 
 DEFAULT_API = "https://api.github.com"
 MAX_WORKERS = 4  # GitHub asks for few concurrent requests
@@ -88,6 +89,7 @@ def _rate_limit_wait(response: Any) -> float | None:
 
 
 def _fill(repo: Repo, data: dict[str, Any]) -> None:
+    data = scrub(data)
     license_info = data.get("license") or {}
     repo.status = "ok"
     repo.stars = data.get("stargazers_count")

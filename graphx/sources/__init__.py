@@ -19,6 +19,7 @@ from typing import Any
 
 from graphx.errors import GraphxError, InputError
 from graphx.papers import Paper
+from graphx.text import path_text
 
 # Sniffing order matters: the structured formats first, plain text (which accepts much) last.
 FORMAT_MODULES = ["jsonl", "arxiv_xml", "hf_html", "bibtex", "hf_text"]
@@ -82,7 +83,7 @@ def read_text(text: str, source: str, format_name: str | None = None) -> tuple[s
     name = format_name or sniff(text)
     if name is None:
         raise InputError(source, "unrecognised format (use --format to say which it is)")
-    papers = _reader(name).read(text, source)
+    papers = [p for p in _reader(name).read(text, source) if p.title_key]
     if not papers:
         raise InputError(source, f"no papers found (read as {name})")
     for paper in papers:
@@ -93,22 +94,23 @@ def read_text(text: str, source: str, format_name: str | None = None) -> tuple[s
 
 def read_file(path: Path, format_name: str | None = None) -> tuple[str, list[Paper]]:
     """Read one file. Returns (format, papers); raises InputError naming the file."""
+    source = path_text(path)
     try:
         info = path.stat()
         if not stat.S_ISREG(info.st_mode):
             # a FIFO or device would block or never end
-            raise InputError(path, "not a regular file")
+            raise InputError(source, "not a regular file")
         size = info.st_size
         if size > MAX_FILE_BYTES:
-            raise InputError(path, f"file too large ({size // 2**20} MiB; the limit is 512 MiB)")
+            raise InputError(source, f"file too large ({size // 2**20} MiB; the limit is 512 MiB)")
         data = path.read_bytes()
     except PermissionError:
-        raise InputError(path, "permission denied") from None
+        raise InputError(source, "permission denied") from None
     except IsADirectoryError:
-        raise InputError(path, "is a directory") from None
+        raise InputError(source, "is a directory") from None
     except OSError as exc:
-        raise InputError(path, exc.strerror or str(exc)) from None
-    return read_text(decode(data, path), str(path), format_name)
+        raise InputError(source, exc.strerror or str(exc)) from None
+    return read_text(decode(data, source), source, format_name)
 
 
 def expand(paths: Iterable[str | Path]) -> tuple[list[Path], list[InputError]]:
@@ -122,7 +124,7 @@ def expand(paths: Iterable[str | Path]) -> tuple[list[Path], list[InputError]]:
         path = Path(raw)
         if path.is_dir():
             for root, dirs, names in os.walk(path, onerror=lambda e: errors.append(
-                    InputError(e.filename, e.strerror or "cannot read folder"))):
+                    InputError(path_text(e.filename), e.strerror or "cannot read folder"))):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 for name in sorted(names):
                     if not name.startswith("."):
@@ -130,9 +132,9 @@ def expand(paths: Iterable[str | Path]) -> tuple[list[Path], list[InputError]]:
         elif path.exists():
             files.append(path)
         elif path.is_symlink():
-            errors.append(InputError(path, "broken symbolic link"))
+            errors.append(InputError(path_text(path), "broken symbolic link"))
         else:
-            errors.append(InputError(path, "no such file or folder"))
+            errors.append(InputError(path_text(path), "no such file or folder"))
     return files, errors
 
 
@@ -181,6 +183,7 @@ def read_sources(
         if isinstance(source, str) and is_live(source):
             from graphx.sources import live
 
+            source = path_text(source)  # as typed, but storable
             if on_progress:
                 on_progress(source)
             try:
@@ -200,8 +203,8 @@ def read_sources(
         try:
             name, records = read_file(path, format_name)
         except InputError as exc:
-            report.results.append(SourceResult(str(path), None, 0, exc.problem))
+            report.results.append(SourceResult(exc.source, None, 0, exc.problem))
             continue
         report.records.extend(records)
-        report.results.append(SourceResult(str(path), name, len(records)))
+        report.results.append(SourceResult(path_text(path), name, len(records)))
     return report

@@ -37,9 +37,18 @@ def _year_date(fields: dict[str, str]) -> str | None:
 
 
 def read(text: str, source: str) -> list[Paper]:
+    import logging
+
     import bibtexparser
 
-    library = bibtexparser.parse_string(text)
+    # bibtexparser logs every block it cannot parse; the entries it did parse are what we report
+    bib_logger = logging.getLogger("bibtexparser")
+    level = bib_logger.level
+    bib_logger.setLevel(logging.CRITICAL)
+    try:
+        library = bibtexparser.parse_string(text)
+    finally:
+        bib_logger.setLevel(level)
     papers = []
     for entry in library.entries:
         fields = {k.lower(): _plain(str(v.value)) for k, v in entry.fields_dict.items()}

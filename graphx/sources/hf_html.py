@@ -46,9 +46,13 @@ def _records(value: Any, depth: int = 0) -> Iterator[dict[str, Any]]:
 
 
 def read(text: str, source: str) -> list[Paper]:
-    from bs4 import BeautifulSoup
+    import warnings
 
-    soup = BeautifulSoup(text, "lxml")
+    from bs4 import BeautifulSoup, XMLParsedAsHTMLWarning
+
+    with warnings.catch_warnings():  # a forced --format hf-html on XML: read it anyway, quietly
+        warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
+        soup = BeautifulSoup(text, "lxml")
     papers: list[Paper] = []
     seen: set[str] = set()
     for element in soup.find_all(attrs={"data-props": True}):
