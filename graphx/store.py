@@ -28,6 +28,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import datetime, timezone
+from json.encoder import encode_basestring
 from pathlib import Path
 from typing import Any
 
@@ -75,6 +76,14 @@ def _json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
+def _json_strings(values: list[str]) -> str:
+    """A list of strings as compact JSON, as `_json` writes it but ~6x faster (millions of edges)."""
+    try:
+        return "[" + ",".join(map(encode_basestring, values)) + "]"
+    except TypeError:  # not all strings
+        return _json(values)
+
+
 def save(graph: Graph, path: str | Path) -> Path:
     """Write `graph` to a new SQLite file at `path`, atomically replacing any previous store."""
     path = Path(path)
@@ -102,8 +111,11 @@ def save(graph: Graph, path: str | Path) -> Path:
 
 
 def _write(conn: sqlite3.Connection, graph: Graph) -> None:
-    conn.execute("PRAGMA journal_mode = OFF")
-    conn.execute("PRAGMA synchronous = OFF")
+    # a fresh temporary file nobody else reads until it is renamed: no journal, no fsync, no
+    # locking between statements, index sorts in memory
+    for pragma in ("journal_mode = OFF", "synchronous = OFF", "locking_mode = EXCLUSIVE",
+                   "temp_store = MEMORY", "cache_size = -131072"):
+        conn.execute(f"PRAGMA {pragma}")
     conn.executescript(SCHEMA)
     meta = {
         "schema_version": SCHEMA_VERSION,
@@ -121,7 +133,7 @@ def _write(conn: sqlite3.Connection, graph: Graph) -> None:
         "INSERT INTO papers VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             (p.id, p.title, p.title_key, p.abstract, p.arxiv_id, p.doi, p.published, p.date_text,
-             p.year, _json(p.authors), p.author_count, p.upvotes, p.url, _json(p.extra))
+             p.year, _json_strings(p.authors), p.author_count, p.upvotes, p.url, _json(p.extra) if p.extra else "{}")
             for p in graph.papers
         ),
     )
@@ -135,7 +147,7 @@ def _write(conn: sqlite3.Connection, graph: Graph) -> None:
     conn.executemany(
         "INSERT INTO methods VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
-            (m.id, m.name, m.category, int(m.generic), _json(m.aliases), m.origin, m.kind,
+            (m.id, m.name, m.category, int(m.generic), _json_strings(m.aliases), m.origin, m.kind,
              m.introduced_by, m.description, counts.get(m.id, 0))
             for m in graph.methods.values()
         ),
@@ -147,7 +159,7 @@ def _write(conn: sqlite3.Connection, graph: Graph) -> None:
     conn.executemany(
         "INSERT INTO repos VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
-            (r.name, r.status, r.stars, r.forks, r.language, _json(r.topics), r.license,
+            (r.name, r.status, r.stars, r.forks, r.language, _json_strings(r.topics), r.license,
              r.description, r.created_at, r.pushed_at, None if r.archived is None else int(r.archived),
              r.default_branch, r.html_url, r.canonical, r.fetched_at)
             for r in graph.repos.values()
@@ -159,7 +171,7 @@ def _write(conn: sqlite3.Connection, graph: Graph) -> None:
     )
     conn.executemany(
         "INSERT INTO edges VALUES (?, ?, ?, ?, ?)",
-        ((e.source, e.target, e.kind, e.weight, _json(e.methods)) for e in graph.edges),
+        ((e.source, e.target, e.kind, e.weight, _json_strings(e.methods)) for e in graph.edges),
     )
     conn.executescript(INDEXES)
     conn.commit()
