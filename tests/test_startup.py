@@ -88,7 +88,7 @@ def test_parallel_extraction_finds_exactly_what_one_process_finds(generated_pape
     monkeypatch.setattr(multiprocessing, "get_context", lambda name=None: CountingContext())
     parallel = methods.extract(generated_papers, catalog, jobs=2, parallel_threshold=1000)
 
-    assert [args[0] for args in pools] == [2], "the parallel path did not run"
+    assert [args[0] for args in pools] == [2, 2], "discovery and matching did not run in pools"
     assert len(serial.mentions) > 3000
     assert parallel.mentions == serial.mentions
     assert parallel.methods == serial.methods

@@ -2,12 +2,13 @@
 
     catalog entries + names the corpus introduces  ->  one Matcher  ->  mentions per paper
 
-`extract` is a pure function of (papers, catalog); `extract_batch` is the per-batch worker that
-runs in parallel over cores for large corpora.
+`extract` is a pure function of (papers, catalog); discovery and `extract_batch` are per-paper
+functions that run in parallel over cores for large corpora.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -16,6 +17,7 @@ from graphx.methods.discover import Introduced, discover
 from graphx.methods.matcher import Matcher, is_case_sensitive
 from graphx.model import Mention, Method
 from graphx.papers import Paper
+from graphx.parallel import map_batches
 
 __all__ = ["extract", "load_catalog", "Extraction"]
 
@@ -29,32 +31,8 @@ class Extraction:
     mentions: list[Mention]
 
 
-# Set in the parent just before the pool forks: workers inherit them instead of receiving
-# pickled copies, and are sent only (start, end) ranges.
-_worker_matcher: Matcher | None = None
-_worker_texts: Sequence[tuple[str, str]] = ()
-
-
-def _set_worker_state(matcher: Matcher | None, texts: Sequence[tuple[str, str]]) -> None:
-    global _worker_matcher, _worker_texts
-    _worker_matcher, _worker_texts = matcher, texts
-
-
-def _init_worker(matcher: Matcher | None = None) -> None:
-    if matcher is not None:  # spawn: nothing was inherited
-        _set_worker_state(matcher, ())
-    # Ctrl-C reaches the whole process group: the parent stops the pool; a worker that also
-    # raised KeyboardInterrupt would print its own traceback
-    import signal
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
-def extract_batch(batch: Sequence[tuple[str, str]], matcher: Matcher | None = None
-                  ) -> list[list[tuple[str, str]]]:
+def extract_batch(batch: Sequence[tuple[str, str]], matcher: Matcher) -> list[list[tuple[str, str]]]:
     """For each (title, abstract): the (method_id, surface) pairs found, first occurrence each."""
-    matcher = matcher or _worker_matcher
-    assert matcher is not None
     results = []
     for title, abstract in batch:
         seen: dict[str, str] = {}
@@ -65,40 +43,11 @@ def extract_batch(batch: Sequence[tuple[str, str]], matcher: Matcher | None = No
     return results
 
 
-def _extract_range(bounds: tuple[int, int]) -> list[list[tuple[str, str]]]:
-    start, end = bounds
-    return extract_batch(_worker_texts[start:end])
-
-
 def _match_all(matcher: Matcher, papers: list[Paper], jobs: int,
                threshold: int = PARALLEL_THRESHOLD) -> list[list[tuple[str, str]]]:
     """extract_batch over every paper, in `jobs` processes when there are `threshold` or more."""
     texts = [(p.title, p.abstract) for p in papers]
-    if jobs <= 1 or len(texts) < max(threshold, 2):
-        return extract_batch(texts, matcher)
-    import gc
-    import multiprocessing
-
-    # ~8 batches per process: even load without much per-batch overhead
-    size = max(1, min(5000, -(-len(texts) // (jobs * 8))))
-    ranges = [(i, min(i + size, len(texts))) for i in range(0, len(texts), size)]
-    results: list[list[tuple[str, str]]] = []
-    if "fork" in multiprocessing.get_all_start_methods():
-        _set_worker_state(matcher, texts)
-        gc.freeze()  # keep the children's garbage collector from copying every inherited page
-        try:
-            with multiprocessing.get_context("fork").Pool(jobs, initializer=_init_worker) as pool:
-                for part in pool.imap(_extract_range, ranges):
-                    results.extend(part)
-        finally:
-            gc.unfreeze()
-            _set_worker_state(None, ())
-        return results
-    context = multiprocessing.get_context("spawn")
-    with context.Pool(jobs, initializer=_init_worker, initargs=(matcher,)) as pool:
-        for part in pool.imap(extract_batch, [texts[a:b] for a, b in ranges]):
-            results.extend(part)
-    return results
+    return map_batches(functools.partial(extract_batch, matcher=matcher), texts, jobs, threshold)
 
 
 def _discovered_form(name: str) -> str | tuple[str, str]:
@@ -121,7 +70,8 @@ def extract(papers: list[Paper], catalog: list[CatalogEntry] | None = None, jobs
             parallel_threshold: int = PARALLEL_THRESHOLD) -> Extraction:
     """Find every paper's methods and the methods papers introduce.
 
-    With `jobs` > 1 and at least `parallel_threshold` papers, matching runs in `jobs` processes.
+    With `jobs` > 1 and at least `parallel_threshold` papers, discovery and matching run in `jobs`
+    processes (graphx.parallel); the result is the same as with one.
     """
     catalog = catalog if catalog is not None else load_catalog()
     methods: dict[str, Method] = {}
@@ -140,7 +90,8 @@ def extract(papers: list[Paper], catalog: list[CatalogEntry] | None = None, jobs
     order = {p.id: i for i, p in enumerate(papers)}
     claims: dict[str, list[Introduced]] = {}
     catalog_ids = set(methods)
-    for claim in discover(papers):
+    # discovery is per paper, so it runs over the same processes as matching
+    for claim in map_batches(discover, papers, jobs, parallel_threshold):
         names = [claim.name, *claim.aliases]
         method_id = next((by_form[n.casefold()] for n in names if n.casefold() in by_form), None)
         if method_id in catalog_ids:
