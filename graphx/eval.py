@@ -47,10 +47,11 @@ SETS = ("dev", "unseen", "heldout")
 def norm(name: str) -> str:
     """The comparison key of a name: case, hyphens, underscores, spacing and a final plural folded.
 
-    >>> norm("Low-Rank Adaptations"), norm("KV_cache"), norm("LLMs"), norm("loss")
-    ('low rank adaptation', 'kv cache', 'llm', 'loss')
+    >>> norm("Low-Rank Adaptations"), norm("KV_cache"), norm("LLMs"), norm("loss"), norm("Llama 3")
+    ('low rank adaptation', 'kv cache', 'llm', 'loss', 'llama3')
     """
     text = re.sub(r"[\s\-\u2010-\u2015_/]+", " ", name.casefold()).strip()
+    text = re.sub(r"(?<=[a-z]) (?=\d)", "", text)  # "Llama 3" = "Llama3", "Mamba-2" = "Mamba2"
     if len(text) > 3 and text.endswith("s") and not text.endswith(("ss", "us", "is")):
         text = text[:-1]
     return text

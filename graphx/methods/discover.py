@@ -43,7 +43,7 @@ _KIND_WORDS = {
     "suite": "benchmark", "testbed": "benchmark", "arena": "benchmark", "evaluation": "benchmark",
     "challenge": "benchmark", "test": "benchmark", "dataset": "dataset", "datasets": "dataset",
     "corpus": "dataset", "corpora": "dataset", "collection": "dataset", "resource": "dataset",
-    "data": "dataset", "questions": "dataset", "instructions": "dataset", "annotations": "dataset",
+    "questions": "dataset", "instructions": "dataset", "annotations": "dataset",
     "metric": "metric", "metrics": "metric", "score": "metric", "measure": "metric",
     "task": "task", "tasks": "task", "problem": "task", "survey": "survey", "review": "survey",
     "position": "survey", "study": "study", "analysis": "study", "investigation": "study",
@@ -67,8 +67,8 @@ _METHOD_HEADS = {
     "regularization", "transformer", "transformers", "machine", "machines", "augmentation",
     "adaptation", "optimizer", "descent", "propagation", "perceptron", "autoencoder",
     "autoencoders", "pretraining", "pre-training", "prompting", "decomposition",
-    "factorization", "estimation", "method", "framework", "model", "models", "architecture",
-    "mechanism", "layer", "layers", "block", "module", "unit", "units", "policy", "alignment", "merging", "inference", "compression", "initialization",
+    "factorization", "estimation", "architecture",
+    "mechanism", "layer", "layers", "block", "module", "policy", "alignment", "merging", "inference", "compression", "initialization",
     "dropout", "pooling", "convolution", "gating", "routing", "scaling", "ranking", "reranking",
     "reasoning", "planning", "tokenization", "parameterization", "parametrization", "sharding",
     "offloading", "checkpointing", "batching", "prefill", "cache", "decoder", "encoder",
@@ -106,9 +106,12 @@ _TOKEN = re.compile(r"\*\*|[A-Za-z0-9][\w\-+./'&]*[\w+]|[A-Za-z0-9]|[,:;()]")
 _SUBJECT = r"(?:[Ww]e|[Tt]his (?:paper|work|article|study|report)|[Oo]ur (?:work|paper))"
 _VERB = (r"(?:propose|present|introduce|develop|design|build|release|describe|devise|create|"
          r"call|name|term|dub|open-source|unveil|offer|contribute|construct|curate)(?:s|d|ed)?")
-_INTRO = re.compile(rf"\b{_SUBJECT}\s+(?:\w+ly\s+|also\s+|further\s+|then\s+|first\s+|here\s+)?"
-                    rf"(?:(?:can|will)\s+)?{_VERB}\b\s*,?\s*(?P<rest>.*)")
-_CALLED = re.compile(r"\b(?:called|named|termed|dubbed|coined)\s*,?\s*(?P<rest>.*)")
+_INTRO = re.compile(rf"\b{_SUBJECT}\s+(?:\(\w{{1,4}}\)\s+)?(?:(?:\w+ly|also|further|then|first|next|"
+                    rf"here|now|finally|therefore|thus|hence)\s+)?(?:(?:can|will)\s+)?"
+                    rf"{_VERB}\b\s*,?\s*(?P<rest>.*)")
+_CALLED = re.compile(r"\b(?:called|named|termed|dubbed|coined|namely|call(?:s|ed)?\s+(?:our|the|this)"
+                     r"\s+(?:\w+\s+)?(?:method|approach|model|framework|system|technique|algorithm))"
+                     r"\s*,?\s*(?P<rest>.*)")
 _APPOSITION = re.compile(r"^(?P<rest>.*?),\s+(?:a|an|the)\s+(?:\w+\s+){0,2}?(?:novel|new)\b")
 _INTRO_CUE = re.compile(r"\b(?:we|our|this paper|this work|novel|propose[sd]?|introduce[sd]?)\b",
                         re.IGNORECASE)
@@ -176,26 +179,51 @@ def _title_parts(title: str) -> tuple[str | None, str]:
     if len(words) > 4:  # "When LLMs are Unfit Use FastFit: ..." -> the closing name
         last = words[-1]
         return (last, tail) if _is_strong(last) and not last.endswith("s") else (None, tail)
-    if words[0].casefold() in _NOT_NAMES or not words[0][:1].isupper():
+    if _stopword(words[0]) or not words[0][:1].isupper():
         return None, tail
     if len(words) == 1:
         return (head, tail) if re.fullmatch(r"[A-Za-z][\w\-+.]*", head) else (None, tail)
     if any(_is_strong(w) for w in words) or re.fullmatch(r"[A-Z][\w\-]* \d[\w.]*", head):
         return head, tail
+    # ordinary words name a method when they end in a technique's head word ("Momentum
+    # Decoding:", "Sequence Parallelism:"), not otherwise ("Little Giants:", "Scale Efficiently:")
+    if len(words) <= 3 and all(w[:1].isupper() for w in words) and _is_head(words[-1]):
+        return head, tail
     return None, tail
 
 
-def _acronym_expansion(acronym: str, before: list[str]) -> list[str] | None:
-    """The words before "(ACR)" whose initials spell it: ["Web", "Rephrase", ...] for WRAP."""
+def _stopword(word: str) -> bool:
+    return word.casefold() in _NOT_NAMES and not (word.isupper() and len(word) > 1)
+
+
+def _is_head(word: str) -> bool:
+    word = word.casefold()
+    return word in _METHOD_HEADS or word.rstrip("s") in _METHOD_HEADS
+
+
+_FUNCTION_WORDS = {"of", "for", "and", "the", "a", "an", "to", "in", "on", "with", "by", "as",
+                   "using", "via", "from", "at", "into"}
+
+
+def _acronym_expansion(acronym: str, before: list[str], loose: bool = False,
+                       longest: bool = False) -> list[str] | None:
+    """The words before "(ACR)" whose initials spell it: ["Web", "Rephrase", ...] for WRAP.
+
+    The letters must appear in order, the first at the first word's start; function words may
+    sit inside ("Transformer as Linear Expansion of learnGene" for TLEG). `loose` accepts a
+    mixed-case name as the short form ("retrospective reader (Retro-Reader)"); `longest` allows
+    a long expansion that is known to start at before[0]."""
     letters = [c.lower() for c in acronym if c.isalpha()]
-    if len(letters) < 2 or sum(c.isupper() for c in acronym) < 2:
+    if len(letters) < 2 or sum(c.isupper() for c in acronym) < (1 if loose else 2):
         return None
-    words = before[-(len(letters) + 2):]
+    words = before if longest else before[-(len(letters) + 6):]
     for start in range(len(words) - 1, -1, -1):
         span = words[start:]
-        if not span[0][:1].lower() == letters[0]:
+        if not span[0][:1].lower() == letters[0] or span[0].casefold() in _FUNCTION_WORDS:
             continue
-        if len(span) > len(letters) + 1 or len(span) < 2 and len(letters) > 3:
+        content = [w for w in span if w.casefold() not in _FUNCTION_WORDS]
+        if (len(content) > (2 * len(letters) + 2 if longest else len(letters) + 1)
+                or len(content) < 2 and len(letters) > 3):
             continue
         text = " ".join(span).lower()
         pos = 0
@@ -206,7 +234,7 @@ def _acronym_expansion(acronym: str, before: list[str]) -> list[str] | None:
                 ok = False
                 break
             pos += 1
-        if ok and len(span) >= (len(letters) + 1) // 2:
+        if ok and (loose or len(content) >= (len(letters) + 1) // 2):
             return span
     return None
 
@@ -226,7 +254,7 @@ def _name_at(tokens: list[str], i: int) -> tuple[str, int] | None:
             continue
         break
     words = tokens[i:j]
-    if len(words) == 1 and first.casefold() in _NOT_NAMES:
+    if len(words) == 1 and _stopword(first):
         return None
     return " ".join(words), j
 
@@ -235,31 +263,67 @@ def _clean(text: str) -> str:
     return text.replace("**", "").replace("`", "")
 
 
-def _intro_name(rest: str) -> tuple[str, list[str], str | None] | None:
-    """Read the name in "we propose <rest>": skip "a simple, novel method", take the name."""
+def _intro_name(rest: str, lowercase: bool = False
+                ) -> tuple[str, list[str], str | None, str] | None:
+    """Read the name in "we propose <rest>": skip "a simple, novel method", take the name.
+
+    With `lowercase` (after "called" / "namely") a lower-case phrase up to the next comma is
+    the name: "a novel parallel decoding approach, namely hidden transfer, which ...".
+    """
     tokens = _TOKEN.findall(_clean(rest))
+    if lowercase and tokens and tokens[0][:1].islower():
+        words = []
+        for token in tokens[:5]:
+            if not re.fullmatch(r"[a-z][\w\-]*", token) or token in _FOLLOWERS:
+                break
+            words.append(token)
+        after = tokens[len(words):]
+        if 1 <= len(words) <= 4 and after[:1] in ([","], ["("], []):
+            return " ".join(words), [], "method", "called"
+        return None
+    if tokens[:1] and (tokens[0].endswith("ing") and tokens[0][:1].islower() or tokens[0] == "to"):
+        return None  # "we propose expanding ...", "we propose to use ...": no name follows
     described: list[str] = []
     i = 0
-    while i < len(tokens) and i < 14:
+    while i < len(tokens) and i < 16:
         token = tokens[i]
         low = token.casefold()
-        if token in {"(", ")", ";"} or low in _STOP_BEFORE_NAME:
+        if token in {")", ";"} or low in _STOP_BEFORE_NAME:
+            return None
+        if token == "(":
+            # "generate-then-read (GenRead)", "a retrospective reader (Retro-Reader)"
+            inner = tokens[i + 1:i + 3]
+            if len(inner) == 2 and inner[1] == ")" and _is_strong(inner[0]):
+                span = _acronym_expansion(inner[0], described, loose=True)
+                after = tokens[i + 3:i + 12]
+                kind = kind_from_words(after[1:8] if after[:1] == [","] else after[:2])
+                return inner[0], [" ".join(span)] if span else [], kind or kind_from_words(
+                    reversed(described)), "intro"
             return None
         if token in {",", ":"} or not token[:1].isupper() and not _is_strong(token):
             if token not in {",", ":"}:
                 described.append(token)
             i += 1
             continue
-        break
+        got = _name_after(tokens, i, described)
+        if got is not None:
+            return got
+        described.append(token)  # "an efficient LLM inference scheduler Sarathi-Serve"
+        i += 1
+    return None
+
+
+def _name_after(tokens: list[str], i: int, described: list[str]
+                ) -> tuple[str, list[str], str | None, str] | None:
     found = _name_at(tokens, i)
     if found is None:
         return None
     name, end = found
     if name.casefold() in {"the", "a", "an"}:
         return None
-    after = tokens[end:end + 12]
+    after = tokens[end:end + 16]
     aliases: list[str] = []
-    if after[:1] == ["("] and ")" in after[:6]:
+    if after[:1] == ["("] and ")" in after[:12]:
         inner = after[1:after.index(")")]
         inner_text = " ".join(inner)
         if len(inner) == 1 and _acronym_expansion(inner[0], name.split()):
@@ -267,29 +331,50 @@ def _intro_name(rest: str) -> tuple[str, list[str], str | None] | None:
         elif len(inner) >= 2 and _acronym_expansion(name, inner):
             aliases = [inner_text]  # "FPDM (Fast Pre-training Technique ...)"
         after = after[after.index(")") + 1:]
+    elif "(" in after[:12] and "," not in after[:after.index("(")]:
+        # "the Post-training dAta Selection method for ... Recovery (PASER)"
+        paren = after.index("(")
+        inner = after[paren + 1:paren + 3]
+        if len(inner) == 2 and inner[1] == ")":
+            span = _acronym_expansion(inner[0], tokens[i:end + paren], longest=True)
+            if span and span[0] == tokens[i]:
+                aliases, name, after = [" ".join(span)], inner[0], after[paren + 3:]
     if len(name.split()) > 1 and not any(_is_strong(w) for w in name.split()) and not aliases:
-        # Capitalised words mid-sentence: a name only when set off ("strategy: Fast Forward, a")
-        if not (tokens[i - 1:i] in ([","], [":"]) and after[:1] in ([","], ["("], [])):
+        # Capitalised words mid-sentence: a name only when set off ("strategy: Fast Forward, a",
+        # "we propose Token Recycling.")
+        if not ((i == 0 or tokens[i - 1] in {",", ":"}) and after[:1] in ([","], ["("], [])):
             return None
+    how = "intro"
     if after[:1] and after[0] not in {",", "(", ":", ";"}:
         follower = after[0].casefold()
         if follower in _FOLLOWERS:
             pass
-        elif follower.rstrip("s") in _METHOD_WORDS or follower in _KIND_WORDS:
+        elif _is_descriptor(follower):
+            how = "modifier"  # "a RAG pipeline": a catalog name here is used, not introduced
             # "X framework", "X benchmark"; but "a new QA-pair retriever, RePAQ," names RePAQ
             later = _name_at(after, 2) if after[1:2] == [","] else None
             if later:
-                name, after = later[0], after[later[1]:]
+                name, after, how = later[0], after[later[1]:], "intro"
             elif not any(_is_strong(w) for w in name.split()):
                 name = f"{name} {after[0]}"  # "Tandem transformers"
                 after = after[1:]
-            else:
-                after = after[1:]
+        elif any(_is_descriptor(w.casefold()) for w in after[1:3] if w[:1].islower()):
+            # "the M2-BERT retrieval encoder"; but in "an LLM inference scheduler Sarathi-Serve"
+            # the name comes after the words LLM qualifies
+            j = next((k for k, w in enumerate(after) if not w[:1].islower()), len(after))
+            later = _name_after(tokens, end + j, described) if j < 4 else None
+            if later is not None:
+                return later
+            how = "modifier"
         else:  # "We design an efficient GPU memory manager": GPU only qualifies a noun
             return None
-    kind = kind_from_words(after[1:8] if after[:1] == [","] else after[:2]) or kind_from_words(
+    kind = kind_from_words(after[1:8] if after[:1] == [","] else after[:3]) or kind_from_words(
         reversed(described))
-    return name, aliases, kind
+    return name, aliases, kind, how
+
+
+def _is_descriptor(word: str) -> bool:
+    return word in _METHOD_WORDS or word.rstrip("s") in _METHOD_WORDS or word in _KIND_WORDS
 
 
 def _definitions(sentence: str) -> list[tuple[str, list[str], int]]:
@@ -317,10 +402,12 @@ def discover_paper(paper: Paper) -> list[Introduced]:
     def add(name: str, aliases: list[str], kind: str | None, in_title: bool, introduced: bool,
             how: str) -> None:
         name = name.strip(" ,.:;\"'*")
-        if (len(name) < 2 or not any(c.isalpha() for c in name) or name.casefold() in _NOT_NAMES
+        if (len(name) < 2 or not any(c.isalpha() for c in name) or _stopword(name)
                 or "/" in name or any(form_key(n) in known_non_methods for n in [name, *aliases])):
             return
-        kind = next((k for k in map(name_kind, [name, *aliases]) if k), None) or kind or "method"
+        kind = (next((k for k in map(name_kind, [name, *aliases]) if k), None)
+                or next((k for a in aliases if (k := kind_from_words(a.split()[-1:]))), None)
+                or kind or "method")
         key = name.casefold()
         known = found.get(key)
         if known is None:
@@ -345,18 +432,15 @@ def discover_paper(paper: Paper) -> list[Introduced]:
     text = _clean(paper.abstract)
     for sentence in _SENTENCE.split(text):
         match = _INTRO.search(sentence)
-        if match:
-            called = _CALLED.search(match.group("rest"))
-            got = _intro_name(called.group("rest")) if called else None
-            got = got or _intro_name(match.group("rest"))
-            if got:
-                add(got[0], got[1], got[2], False, True, "intro")
-        else:
-            called = _CALLED.search(sentence)
-            if called and _INTRO_CUE.search(sentence):
-                got = _intro_name(called.group("rest"))
-                if got:
-                    add(got[0], got[1], got[2], False, True, "intro")
+        called = _CALLED.search(sentence)
+        got = None
+        if called and (match or _INTRO_CUE.search(sentence)):
+            got = (_intro_name(called.group("rest"))
+                   or _intro_name(called.group("rest"), lowercase=True))
+        if match and not got:
+            got = _intro_name(match.group("rest"))
+        if got:
+            add(got[0], got[1], got[2], False, True, got[3])
         apposition = _APPOSITION.match(sentence)
         if apposition:
             tokens = _TOKEN.findall(apposition.group("rest"))
@@ -372,16 +456,25 @@ def discover_paper(paper: Paper) -> list[Introduced]:
         for acronym, span, position in _definitions(sentence):
             expansion = " ".join(span)
             before = sentence[max(0, position - 40): max(0, position)].casefold()
-            introduced = bool(re.search(r"\b(?:novel|new|our|proposed)\b", before))
+            introduced = bool(re.search(r"\b(?:novel|new|our|proposed)\s+(?:[\w\-]+\s+)?$", before))
             after = sentence[position + len(expansion):].split(")", 1)[-1].split()[:2]
             kind = kind_from_words(after) or kind_from_words(reversed(span[-1:]))
             if kind is None and _NOT_METHOD_TAILS.search(expansion):
                 kind = "task"
+            if kind not in (None, "method") and acronym.casefold() in found:
+                found[acronym.casefold()].kind = kind  # "FinCPRG: A ... Pipeline" is a dataset
             if not introduced and (kind not in (None, "method")
                                    or span[-1].casefold().rstrip("s") not in
                                    {h.rstrip("s") for h in _METHOD_HEADS}):
                 continue
             add(acronym, [expansion], kind, False, introduced, "definition")
+    # "Nemotron-CC-Math-3+" in a paper whose title calls Nemotron-CC-Math a dataset
+    for item in found.values():
+        if item.kind == "method":
+            parent = next((o for o in found.values() if o.kind != "method" and o is not item
+                           and item.name.startswith(o.name)), None)
+            if parent:
+                item.kind = parent.kind
     return list(found.values())
 
 

@@ -14,6 +14,7 @@ Text is folded before matching so that a single pass finds every form:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -37,13 +38,16 @@ def lower_same_length(text: str) -> str:
 def is_case_sensitive(form: str) -> bool:
     """Acronyms and mixed-case names match case exactly; ordinary words and phrases do not.
 
-    >>> [is_case_sensitive(f) for f in ["LoRA", "BERT", "vLLM", "Conformer", "beam search", "T5"]]
-    [True, True, True, False, False, True]
+    A capital that starts a hyphenated part is not "inner": "U-Net" also matches "U-net".
+
+    >>> [is_case_sensitive(f) for f in ["LoRA", "BERT", "vLLM", "Conformer", "beam search", "T5",
+    ...                                 "U-Net", "Pre-LN"]]
+    [True, True, True, False, False, True, False, True]
     """
     letters = [c for c in form if c.isalpha()]
     if not letters:
         return True
-    inner_upper = any(c.isupper() for c in form[1:])
+    inner_upper = any(c.isupper() for part in re.split(r"[\s\-]", form) for c in part[1:])
     has_digit = any(c.isdigit() for c in form)
     short = len(form.replace(" ", "")) <= 3
     return inner_upper or has_digit or short
@@ -62,6 +66,12 @@ def plural_forms(form: str) -> list[str]:
     elif not form.endswith("s"):
         forms.append(form + "s")
     return forms
+
+
+# a version after a family name: "Llama 3.1", "Qwen2.5-Math", "DeepSeek-R1" (kept in the surface)
+_VERSION = re.compile(r"(?:[ \-]?v?\d+(?:\.\d+)*[a-z]?(?![\w%]|\.\d))?(?:-(?:[A-Z][a-z]+|[A-Z]\d+(?:\.\d+)?)(?![\w]))*")
+# "tensor, pipeline, and data parallelism", "greedy/beam search": modifiers sharing one head
+_COORDINATED = re.compile(r"((?:[A-Za-z][\w\-]*,\s+)*[A-Za-z][\w\-]*)(?:,?\s+(?:and|or|&)\s+|/)$")
 
 
 def _sentence_start(text: str, start: int) -> bool:
@@ -139,7 +149,35 @@ class Matcher:
         covered_to = -1
         for start, end, method_id in candidates:
             if start >= covered_to:
-                hits.append(Hit(method_id, start, end, text[start:end]))
+                version = _VERSION.match(text, end)
+                surface_end = version.end() if version and version.end() > end else end
+                hits.append(Hit(method_id, start, end, text[start:surface_end]))
                 covered_to = end
+        if any(" " in h.surface for h in hits):
+            hits.extend(self._coordinated(text, hits))
         return hits
+
+    def _coordinated(self, text: str, hits: list[Hit]) -> list[Hit]:
+        """Methods named by coordination: in "tensor, pipeline, and data parallelism" the hit is
+        "data parallelism"; "tensor parallelism" and "pipeline parallelism" are looked up too."""
+        found = []
+        for hit in hits:
+            head = fold(text[hit.start:hit.end]).split(" ", 1)
+            if len(head) < 2 or not (text[:hit.start].endswith((" and ", " or ", "/", " & "))):
+                continue
+            match = _COORDINATED.search(text, max(0, hit.start - 80), hit.start)
+            if not match:
+                continue
+            for modifier in re.split(r",\s+", match.group(1)):
+                form = f"{modifier} {head[1]}"
+                folded = " ".join(fold(form).split())
+                value = self._automaton.get(lower_same_length(folded), None)
+                if value is None:
+                    continue
+                for method_id, exact, _proper in value[1]:
+                    if exact is None or exact == folded:
+                        start = match.start(1) + match.group(1).find(modifier)
+                        found.append(Hit(method_id, start, start + len(modifier), form))
+                        break
+        return found
 
