@@ -58,7 +58,7 @@ def test_scoring_rules_alternatives_generic_and_duplicates() -> None:
     labels = evaluation.Labels("p", evaluation._groups([["Llama 3", "LLaMA"], "DPO"]), [],
                                {evaluation.norm("Transformer")})
     predicted = [
-        evaluation.Predicted("Llama 3", {"llama 3"}, False),
+        evaluation.Predicted("Llama 3", {evaluation.norm("Llama 3")}, False),
         evaluation.Predicted("LLaMA", {"llama"}, False),  # second name of a found group: duplicate
         evaluation.Predicted("Transformer", {"transformer"}, False),  # a generic label: ignored
         evaluation.Predicted("LLM", {"llm"}, True),  # generic in the catalog: ignored
