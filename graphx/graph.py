@@ -3,19 +3,25 @@
 Facts: paper -mentions-> method, paper -introduces-> method, paper -has_code-> repo.
 Derived (recomputed by every build, so queries and exports always agree):
 
-- shares_method(A, B): the specific methods both mention, weight = sum of idf = log(N / df).
-  Generic methods never count; methods mentioned by a large share of the corpus (hubs) add to
-  the weight of a pair that already shares a rarer method but never create an edge on their
-  own, so a hub never becomes a clique. Each paper keeps its strongest `top_k` partners.
-- builds_on(A -> B): A mentions a method that B introduced.
+- shares_method(A, B): the specific methods both mention, weight = sum of idf = log(N / df) + 0.1.
+  Generic methods never count; methods mentioned by more than `hub_threshold(N)` papers (hubs)
+  add to the weight of a pair that already shares a rarer method but never create an edge on
+  their own, so a hub never becomes a clique. Each paper keeps its strongest `top_k` partners
+  (an edge stays when it is among the top_k of either end), so edges grow linearly with N.
+- builds_on(A -> B): A mentions a method that B introduced; never a self-edge.
 - same_repo(A, B): both point at the same code repository.
 - cites(A -> B): added by citation enrichment, carried through rebuilds.
 """
 
 from __future__ import annotations
 
+import gc
 import math
-from collections import defaultdict
+from collections import Counter, defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from itertools import chain
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 from graphx.model import Edge, Graph, Mention, Method
@@ -24,7 +30,7 @@ from graphx.papers import Paper
 if TYPE_CHECKING:  # pragma: no cover
     import networkx
 
-DEFAULT_TOP_K = 25
+DEFAULT_TOP_K = 10
 MAX_REPO_GROUP = 50
 
 
@@ -33,63 +39,122 @@ def hub_threshold(paper_count: int) -> int:
     return max(25, min(int(0.05 * paper_count), 250))
 
 
-def _specific_methods(papers: list[Paper], methods: dict[str, Method], mentions: list[Mention]
-                      ) -> dict[str, set[str]]:
-    by_paper: dict[str, set[str]] = defaultdict(set)
-    for mention in mentions:
-        method = methods.get(mention.method_id)
-        if method is not None and not method.generic and method.kind == "method":
-            by_paper[mention.paper_id].add(mention.method_id)
-    return by_paper
+@contextmanager
+def _no_gc() -> Iterator[None]:
+    # a large graph holds millions of objects; the cyclic collector rescanning them while we
+    # allocate pair tuples costs more than the derivation itself (none of it forms cycles)
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _idf(paper_count: int, df: int) -> float:
+    return math.log(max(paper_count, 1) / df) + 0.1
 
 
 def shares_method_edges(papers: list[Paper], methods: dict[str, Method], mentions: list[Mention],
                         top_k: int = DEFAULT_TOP_K) -> list[Edge]:
-    by_paper = _specific_methods(papers, methods, mentions)
-    postings: dict[str, list[str]] = defaultdict(list)
-    for paper in papers:
-        for method_id in sorted(by_paper.get(paper.id, ())):
-            postings[method_id].append(paper.id)
-    n = max(len(papers), 1)
-    idf = {m: math.log(n / len(ps)) + 0.1 for m, ps in postings.items()}
-    hub = hub_threshold(len(papers))
-    pairs: set[tuple[str, str]] = set()
-    for method_id, ids in postings.items():
-        if 2 <= len(ids) <= hub:
-            for i, a in enumerate(ids):
-                for b in ids[i + 1 :]:
-                    pairs.add((a, b) if a < b else (b, a))
-    scored: list[Edge] = []
-    for a, b in pairs:
-        shared = sorted(by_paper[a] & by_paper[b], key=lambda m: (-idf[m], methods[m].name))
-        weight = round(sum(idf[m] for m in shared), 4)
-        scored.append(Edge(a, b, "shares_method", weight, [methods[m].name for m in shared]))
-    scored.sort(key=lambda e: (-e.weight, e.source, e.target))
-    # keep an edge when it is among the strongest top_k of either end
-    kept: list[Edge] = []
-    degree: dict[str, int] = defaultdict(int)
-    for edge in scored:
-        if degree[edge.source] < top_k or degree[edge.target] < top_k:
-            kept.append(edge)
-            degree[edge.source] += 1
-            degree[edge.target] += 1
-    return kept
+    """Papers sharing specific methods, each paper keeping its `top_k` strongest partners.
 
-
-def builds_on_edges(methods: dict[str, Method], mentions: list[Mention],
-                    paper_count: int) -> list[Edge]:
-    df: dict[str, int] = defaultdict(int)
-    for mention in mentions:
-        df[mention.method_id] += 1
-    found: dict[tuple[str, str], list[str]] = defaultdict(list)
+    Candidates come only from the postings of non-hub methods (at most `hub_threshold` papers
+    each), so the work grows with the corpus, not with its square: a method in 16,000 papers
+    is never expanded into pairs. Candidates are ranked by the idf of the non-hub methods they
+    share (ties: the earlier paper); a kept edge's weight and method list then count every
+    specific method the two papers share, hubs included.
+    """
+    ids = [p.id for p in papers]
+    index = {pid: i for i, pid in enumerate(ids)}
+    found: list[set[str]] = [set() for _ in papers]
     for mention in mentions:
         method = methods.get(mention.method_id)
-        if method is None or not method.introduced_by or method.kind != "method":
-            continue
-        if mention.introduces or method.introduced_by == mention.paper_id:
-            continue
-        found[(mention.paper_id, method.introduced_by)].append(method.id)
-    n = max(paper_count, 1)
+        i = index.get(mention.paper_id)
+        if i is not None and method is not None and not method.generic and method.kind == "method":
+            found[i].add(method.id)
+    df: Counter[str] = Counter()
+    for method_ids in found:
+        df.update(method_ids)
+    n = len(papers)
+    # methods as integers ranked rarest first (then by name): sorting ints orders a shared list
+    order = sorted(df, key=lambda m: (-_idf(n, df[m]), methods[m].name))
+    rank = {m: r for r, m in enumerate(order)}
+    idf = [_idf(n, df[m]) for m in order]
+    names = [methods[m].name for m in order]
+    hub = hub_threshold(n)
+    specific = [{rank[m] for m in method_ids} for method_ids in found]
+    # each paper's non-hub methods that another paper also has, rarest first; postings in paper order
+    rare: list[list[int]] = []
+    postings: dict[int, list[int]] = defaultdict(list)
+    for i, ranks in enumerate(specific):
+        ranked = sorted(r for r in ranks if 2 <= df[order[r]] <= hub)
+        rare.append(ranked)
+        for r in ranked:
+            postings[r].append(i)
+    rare_sets = [frozenset(r) for r in rare]
+
+    kept: dict[tuple[int, int], None] = {}
+    for i, ranked in enumerate(rare):
+        if ranked:
+            for b in _top_partners(i, ranked, postings, rare_sets, idf, top_k):
+                kept[(i, b) if i < b else (b, i)] = None
+
+    weight_of, name_of = idf.__getitem__, names.__getitem__
+    edges = []
+    for a, b in kept:
+        shared = sorted(specific[a] & specific[b])
+        edges.append(Edge(ids[a], ids[b], "shares_method", round(sum(map(weight_of, shared)), 4),
+                          list(map(name_of, shared))))
+    return edges
+
+
+def _top_partners(i: int, ranked: list[int], postings: dict[int, list[int]],
+                  rare_sets: list[frozenset[int]], idf: list[float], top_k: int) -> list[int]:
+    """Paper i's `top_k` partners by the summed idf of the non-hub methods they share."""
+    if len(ranked) == 1:  # the common case: one shared method, every partner weighs the same
+        return [b for b in postings[ranked[0]][: top_k + 1] if b != i][:top_k]
+    counts = Counter(chain.from_iterable(postings[m] for m in ranked))
+    del counts[i]
+    if len(counts) <= top_k:
+        return list(counts)
+    mine = rare_sets[i]
+    scored = [(sum(idf[m] for m in mine & rare_sets[b]), b) for b, c in counts.items() if c > 1]
+    # partners sharing exactly one method weigh that method's idf: walk the rarest first
+    singles = 0
+    for m in ranked:
+        weight = idf[m]
+        for b in postings[m]:
+            if counts[b] == 1:
+                scored.append((weight, b))
+                singles += 1
+                if singles == top_k:
+                    break
+        if singles == top_k:
+            break
+    scored.sort(key=lambda wb: (-wb[0], wb[1]))
+    return [b for _, b in scored[:top_k]]
+
+
+def builds_on_edges(papers: list[Paper], methods: dict[str, Method], mentions: list[Mention]
+                    ) -> list[Edge]:
+    """A -> B when A mentions a method B introduced; never A -> A.
+
+    Which paper introduced a name is decided once, by method extraction (the paper whose title
+    names it, then the earliest), so every paper that mentions it points at the same one.
+    Weight: sum over those methods of log(N / df) + 1, so building on a rare method counts more.
+    """
+    ids = {p.id for p in papers}
+    introducer = {m.id: m.introduced_by for m in methods.values()
+                  if m.kind == "method" and m.introduced_by in ids}
+    df: Counter[str] = Counter(map(attrgetter("method_id"), mentions))
+    found: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for mention in mentions:
+        b = introducer.get(mention.method_id)
+        if b is not None and b != mention.paper_id and not mention.introduces:
+            found[(mention.paper_id, b)].add(mention.method_id)
+    n = max(len(papers), 1)
     edges = []
     for (a, b), method_ids in sorted(found.items()):
         weight = round(sum(math.log(n / df[m]) + 1.0 for m in method_ids), 4)
@@ -98,13 +163,18 @@ def builds_on_edges(methods: dict[str, Method], mentions: list[Mention],
 
 
 def same_repo_edges(papers: list[Paper]) -> list[Edge]:
-    groups: dict[str, list[str]] = defaultdict(list)
+    """A -- B when both point at the same repository (case-insensitive).
+
+    A repository shared by more than MAX_REPO_GROUP papers (a framework everyone links to)
+    makes no pairwise edges, for the same reason a hub method does not.
+    """
+    groups: dict[str, dict[str, None]] = defaultdict(dict)
     for paper in papers:
         for repo in paper.repos:
-            if paper.id not in groups[repo.lower()]:
-                groups[repo.lower()].append(paper.id)
+            groups[repo.lower()][paper.id] = None
     pairs: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for repo, ids in sorted(groups.items()):
+    for repo, members in sorted(groups.items()):
+        ids = list(members)
         if len(ids) > MAX_REPO_GROUP:
             continue
         for i, a in enumerate(ids):
@@ -114,15 +184,23 @@ def same_repo_edges(papers: list[Paper]) -> list[Edge]:
 
 
 def derive_edges(graph: Graph, top_k: int = DEFAULT_TOP_K) -> list[Edge]:
-    """All derived paper-paper edges of `graph`, plus the `cites` edges it already has."""
+    """All derived paper-paper edges of `graph`, plus the `cites` edges it already has.
+
+    >>> from graphx import store                                      # doctest: +SKIP
+    >>> edges = derive_edges(store.load("output/graphx.db"))          # doctest: +SKIP
+    >>> sorted({e.kind for e in edges})                               # doctest: +SKIP
+    ['builds_on', 'same_repo', 'shares_method']
+    """
     ids = {p.id for p in graph.papers}
-    cites = [e for e in graph.edges if e.kind == "cites" and e.source in ids and e.target in ids]
-    return [
-        *shares_method_edges(graph.papers, graph.methods, graph.mentions, top_k),
-        *builds_on_edges(graph.methods, graph.mentions, len(graph.papers)),
-        *same_repo_edges(graph.papers),
-        *cites,
-    ]
+    cites = [e for e in graph.edges if e.kind == "cites" and e.source in ids and e.target in ids
+             and e.source != e.target]
+    with _no_gc():
+        return [
+            *shares_method_edges(graph.papers, graph.methods, graph.mentions, top_k),
+            *builds_on_edges(graph.papers, graph.methods, graph.mentions),
+            *same_repo_edges(graph.papers),
+            *cites,
+        ]
 
 
 def _scalar_attrs(data: dict[str, Any]) -> dict[str, Any]:
