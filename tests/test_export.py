@@ -117,3 +117,94 @@ def test_a_failed_export_leaves_the_previous_file(tmp_path):
 def test_unknown_format_is_a_one_line_error(seed_build, tmp_path):
     with pytest.raises(GraphxError, match="unknown export format 'pdf'"):
         write(seed_build.graph, "pdf", tmp_path / "x.pdf")
+
+
+# ---- GraphML -------------------------------------------------------------------------------------
+
+def expected_graphml_counts(graph) -> tuple[int, int]:
+    """Nodes: papers, methods some paper mentions, repos. Edges: one per node pair and direction
+    (relations between the same two nodes are folded into one edge)."""
+    used = {m.method_id for m in graph.mentions}
+    pairs = {(m.paper_id, m.method_id) for m in graph.mentions}
+    pairs |= {(p.id, f"repo:{r}") for p in graph.papers for r in p.repos}
+    pairs |= {(e.source, e.target) for e in graph.edges}
+    return len(graph.papers) + len(used) + len(graph.repos), len(pairs)
+
+
+def test_graphml_reads_back_in_networkx_with_every_node_and_relation(seed_build):
+    import networkx as nx
+
+    graph = seed_build.graph
+    g = nx.read_graphml(seed_build.db_path.parent / "graph.graphml")
+    assert (g.number_of_nodes(), g.number_of_edges()) == expected_graphml_counts(graph)
+    types = {}
+    for _, data in g.nodes(data=True):
+        assert data["label"] and data["type"] in ("paper", "method", "repo")
+        types[data["type"]] = types.get(data["type"], 0) + 1
+        for value in data.values():
+            assert isinstance(value, (str, int, float, bool)) and value == value  # no NaN
+    assert types["paper"] == len(graph.papers) and types["repo"] == len(graph.repos)
+    zipformer = next(d for _, d in g.nodes(data=True) if d["label"].startswith("Zipformer:"))
+    assert all(isinstance(d["year"], int) for _, d in g.nodes(data=True) if "year" in d)
+    assert "Conformer" in zipformer["methods"].split("; ")
+    assert isinstance(zipformer["x"], float)
+    # every stored relation survives, even where two relations join the same two papers
+    for edge in graph.edges:
+        data = g.edges[edge.source, edge.target]
+        assert edge.kind in data["kind"].split("+")
+        assert data[f"weight_{edge.kind}"] == pytest.approx(edge.weight)
+    assert any("+" in d["kind"] for _, _, d in g.edges(data=True)), "folded relations exist"
+
+
+def test_graphml_reads_back_in_igraph(seed_build):
+    igraph = pytest.importorskip("igraph")
+    graph = seed_build.graph
+    g = igraph.Graph.Read_GraphML(str(seed_build.db_path.parent / "graph.graphml"))
+    assert (g.vcount(), g.ecount()) == expected_graphml_counts(graph)
+    assert g.is_directed()
+    assert set(g.vs["type"]) == {"paper", "method", "repo"}
+    assert all(g.vs["label"])
+    kinds = {k for value in g.es["kind"] for k in value.split("+")}
+    assert {"mentions", "introduces", "has_code", "shares_method", "builds_on"} <= kinds
+    assert all(w > 0 for w in g.es["weight"])
+
+
+def test_graphml_is_xml_safe_stable_and_typed(tmp_path):
+    import networkx as nx
+
+    graph = hostile_graph(tmp_path)
+    graph.repos["evil/repo"].description = "bell\x07 and null\x00 and <tags> & \"quotes\""
+    first = write(graph, "graphml", tmp_path / "a.graphml").read_bytes()
+    second = write(graph, "graphml", tmp_path / "b.graphml").read_bytes()
+    assert first == second  # ids, order and positions are stable
+    g = nx.read_graphml(tmp_path / "a.graphml")
+    assert g.nodes["repo:evil/repo"]["description"] == "bell and null and <tags> & \"quotes\""
+    assert g.nodes["repo:evil/repo"]["stars"] == 7
+    hostile = next(d for _, d in g.nodes(data=True) if d["label"] == HOSTILE_TITLE)
+    assert hostile["year"] == 2025 and hostile["published"] == "2025-01-02"
+    text = first.decode("utf-8")
+    for key, kind in (("year", "int"), ("weight", "double"), ("generic", "boolean")):
+        assert f'attr.name="{key}" attr.type="{kind}"' in text
+
+
+# ---- JSON --------------------------------------------------------------------------------------
+
+def test_json_follows_the_documented_schema(seed_build):
+    graph = seed_build.graph
+    doc = json.loads((seed_build.db_path.parent / "graph.json").read_text(encoding="utf-8"))
+    assert set(doc) == {"graphx", "papers", "methods", "repos", "edges"}
+    assert set(doc["graphx"]) == {"version", "built", "sources"}
+    assert len(doc["graphx"]["sources"]) == 4
+    assert len(doc["papers"]) == len(graph.papers)
+    assert set(doc["papers"][0]) == {"id", "title", "abstract", "published", "authors", "upvotes",
+                                     "arxiv_id", "url", "repos", "methods", "introduces", "sources"}
+    assert set(doc["methods"][0]) == {"name", "aliases", "category", "generic", "papers",
+                                      "introduced_by"}
+    assert set(doc["repos"][0]) == {"name", "url", "stars", "language", "description",
+                                    "pushed_at", "license", "archived", "papers"}
+    assert len(doc["edges"]) == len(graph.edges)
+    assert set(doc["edges"][0]) == {"source", "target", "kind", "weight", "methods"}
+    ids = {p["id"] for p in doc["papers"]}
+    assert all(e["source"] in ids and e["target"] in ids for e in doc["edges"])
+    icefall = next(r for r in doc["repos"] if r["name"] == "k2-fsa/icefall")
+    assert icefall["papers"] and set(icefall["papers"]) <= ids
