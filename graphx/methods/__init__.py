@@ -76,13 +76,16 @@ def extract(papers: list[Paper], catalog: list[CatalogEntry] | None = None, jobs
     catalog = catalog if catalog is not None else load_catalog()
     methods: dict[str, Method] = {}
     forms: dict[str, list[str | tuple[str, str]]] = {}
-    sensitivity: dict[str, bool | None] = {}
+    sensitivity: dict[str, bool | None] = {}  # per-method override of the per-form rule
     by_form: dict[str, str] = {}
     for entry in catalog:
         methods[entry.id] = Method(entry.id, entry.name, entry.category, entry.generic,
                                    [f for f in entry.forms if f != entry.name], entry.origin)
-        forms[entry.id] = list(entry.forms)
-        sensitivity[entry.id] = entry.case_sensitive
+        if entry.case_sensitive == "proper":
+            forms[entry.id] = [(f, "proper") for f in entry.forms]
+        else:
+            forms[entry.id] = list(entry.forms)
+            sensitivity[entry.id] = entry.case_sensitive
         for form in entry.forms:
             by_form.setdefault(form.casefold(), entry.id)
 

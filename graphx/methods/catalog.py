@@ -7,6 +7,8 @@ Each entry:
       category: peft                  # see CATEGORIES
       generic: false                  # too broad to link papers (Transformer, LLM, attention)
       case_sensitive: true            # optional; by default forms with inner capitals or digits are
+                                      # case-sensitive; "proper": exact case and never at a
+                                      # sentence start or in a title (names that are also words: Orca)
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ class CatalogEntry:
     aliases: list[str] = field(default_factory=list)
     category: str = "other"
     generic: bool = False
-    case_sensitive: bool | None = None
+    case_sensitive: bool | str | None = None  # True, False, "proper" or None (by form)
     origin: str = "catalog"
 
     @property
@@ -72,13 +74,17 @@ def _entries(document: Any, source: str, origin: str) -> list[CatalogEntry]:
             aliases = [aliases]
         if not isinstance(aliases, list):
             raise InputError(source, f"entry {number} ({item['name']}): aliases must be a list")
+        case = item.get("case_sensitive")
+        if case not in (None, True, False, "proper"):
+            raise InputError(source, f"entry {number} ({item['name']}): case_sensitive must be "
+                                     "true, false or proper")
         entries.append(
             CatalogEntry(
                 name=item["name"].strip(),
                 aliases=[str(a) for a in aliases],
                 category=str(item.get("category") or "other"),
                 generic=bool(item.get("generic", False)),
-                case_sensitive=item.get("case_sensitive"),
+                case_sensitive=case,
                 origin=origin,
             )
         )
@@ -138,6 +144,8 @@ def load_catalog(extra: list[str | Path] | None = None) -> list[CatalogEntry]:
             if entry.id in by_id:  # the same method in two data files: merge forms
                 known = by_id[entry.id]
                 known.aliases.extend(a for a in entry.aliases if a not in known.aliases)
+                if known.case_sensitive is None:
+                    known.case_sensitive = entry.case_sensitive
             else:
                 by_id[entry.id] = entry
     for raw in extra or []:
