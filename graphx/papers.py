@@ -70,7 +70,10 @@ def clean_text(text: str | None, limit: int | None = None) -> str:
         return ""
     if limit is not None and len(text) > 2 * limit:
         text = text[: 2 * limit]  # cut before cleaning: a 50 MB field costs no more than a short one
-    text = " ".join(_CONTROL.sub(" ", text).split())
+    # most text is already clean: printable (no control, format, line-break or other odd space
+    # characters) and singly spaced; checking that is far cheaper than rebuilding it
+    if not (text.isprintable() and "  " not in text and text[0] != " " and text[-1] != " "):
+        text = " ".join(_CONTROL.sub(" ", text).split())
     if limit is not None and len(text) > limit:
         text = text[: limit - 1].rstrip() + "…"
     return text
