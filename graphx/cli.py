@@ -89,7 +89,7 @@ def build(
                                        "(default: all cores)."),
     add: bool = typer.Option(False, "--add", help="Add to the existing store instead of replacing it."),
     strict: bool = typer.Option(False, "--strict", help="Stop at the first source that cannot be read."),
-    no_export: bool = typer.Option(False, "--no-export", help="Write only the store, no HTML/GraphML."),
+    no_export: bool = typer.Option(False, "--no-export", help="Write only the store, no HTML/GraphML/JSON."),
     github: bool = typer.Option(False, "--github", help="Fetch GitHub metadata for linked repos."),
     citations: bool = typer.Option(False, "--citations", help="Add citation edges (Semantic Scholar)."),
     rate: float = RateOption,
@@ -99,7 +99,8 @@ def build(
     cache_expire: Optional[int] = CacheExpireOption,
     as_json: bool = JsonOption,
 ) -> None:
-    """Read papers from SOURCES and build the graph: OUT/graphx.db, graph.html, graph.graphml.
+    """Read papers from SOURCES and build the graph: OUT/graphx.db, graph.html, graph.graphml,
+    graph.json.
 
     Example: graphx build ../shared/seeds --out output
     """
@@ -109,7 +110,7 @@ def build(
         with output.progress("Reading") as advance:
             result = pipeline.build(
                 sources, out=out, db=db, format_name=format_name, catalog_files=catalog, jobs=jobs,
-                add=add, strict=strict, exports=() if no_export else ("html", "graphml"),
+                add=add, strict=strict, exports=() if no_export else ("html", "graphml", "json"),
                 on_progress=advance, github=github, citations=citations, citation_rate=rate,
                 http_config=_http_config(offline, refresh, cache_dir, cache_expire),
             )
@@ -186,7 +187,7 @@ def enrich_github(
     config = _http_config(offline, refresh, cache_dir, cache_expire)
     with output.progress("GitHub", total=len(graph.repos)) as advance:
         warnings = pipeline.enrich_github(graph, config, advance)
-    exports = [name for name in ("html", "graphml") if (db.parent / f"graph.{name}").exists()]
+    exports = [name for name in ("html", "graphml", "json") if (db.parent / f"graph.{name}").exists()]
     pipeline.save(graph, db, exports)
     for message in warnings:
         output.warn(message)
@@ -230,7 +231,7 @@ def enrich_citations(
     with output.progress("Semantic Scholar", total=len(graph.papers)) as advance:
         warnings = pipeline.enrich_citations(graph, config, rate, advance)
     graph.edges = derive_edges(graph)
-    exports = [name for name in ("html", "graphml") if (db.parent / f"graph.{name}").exists()]
+    exports = [name for name in ("html", "graphml", "json") if (db.parent / f"graph.{name}").exists()]
     pipeline.save(graph, db, exports)
     for message in warnings:
         output.warn(message)
@@ -272,6 +273,84 @@ def stats(db: Path = DbOption, as_json: bool = JsonOption) -> None:
                                        ("papers", "Papers")], title="\nMost mentioned methods")
     output.table(data["top_papers"], [("title", "Paper"), ("degree", "Edges")],
                  title="\nMost connected papers")
+
+
+def _one_of(value: str, choices: tuple[str, ...]) -> str:
+    if value not in choices:
+        raise typer.BadParameter(f"{value!r}; choose one of: {', '.join(choices)}")
+    return value
+
+
+def _kinds(values: list[str]) -> list[str]:
+    known = ("shares_method", "builds_on", "same_repo", "cites", "mentions", "introduces",
+             "has_code")
+    kinds = [k.strip() for value in values for k in value.split(",") if k.strip()]
+    for name in kinds:
+        _one_of(name, known)
+    return kinds
+
+
+def _date(value: Optional[str]) -> Optional[str]:
+    import re
+
+    if value is not None and not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", value):
+        raise typer.BadParameter(f"{value!r}; use YYYY, YYYY-MM or YYYY-MM-DD")
+    return value
+
+
+@app.command("export")
+@handles_errors
+def export_command(
+    format_name: str = typer.Option("html", "--format", "-f", help="html, graphml or json.",
+                                    callback=lambda v: _one_of(v, ("html", "graphml", "json"))),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help="File to write (default: "
+                                       "graph.FORMAT next to the store)."),
+    db: Path = DbOption,
+    kind: list[str] = typer.Option([], "--kind", "-k", callback=lambda v: _kinds(v),
+                                   help="Keep only these edge kinds (repeatable or "
+                                   "comma-separated): shares_method, builds_on, same_repo, cites, "
+                                   "mentions, introduces, has_code."),
+    method: Optional[str] = typer.Option(None, "--method", "-m", help="Only papers that mention "
+                                         "or introduce this method."),
+    focus: Optional[str] = typer.Option(None, "--focus", help="Only the papers around this one "
+                                        "(id, arXiv id or title)."),
+    depth: int = typer.Option(1, "--depth", min=0, help="Links away from --focus."),
+    min_weight: Optional[float] = typer.Option(None, "--min-weight", help="Drop lighter relations."),
+    max_nodes: Optional[int] = typer.Option(None, "--max-nodes", min=1, help="Keep the "
+                                            "best-connected papers (HTML default: 2000)."),
+    since: Optional[str] = typer.Option(None, "--since", callback=lambda v: _date(v),
+                                        help="Papers published on or after this date (YYYY, "
+                                        "YYYY-MM or YYYY-MM-DD)."),
+    as_json: bool = JsonOption,
+) -> None:
+    """Write a view of the store as an HTML page, GraphML (Gephi) or JSON.
+
+    Example: graphx export --format html --method Conformer --out conformer.html
+    """
+    from graphx import export, store, views
+
+    kinds = [k.strip() for value in kind for k in value.split(",") if k.strip()]
+    graph = store.load(db)
+    view = views.filtered_view(graph, kinds=kinds or None, method=method, focus=focus,
+                               depth=depth, min_weight=min_weight, max_nodes=max_nodes,
+                               since=since)
+    if format_name == "html" and max_nodes is None:
+        view = views.default_view(view)
+    target = out or db.parent / export.DEFAULT_NAMES[format_name]
+    written = export.write(view, format_name, target)
+    summary = views.summary(view)
+    summary.update({"format": format_name, "out": str(written), "filters": view.meta.get("filters"),
+                    "left_out_papers": (view.meta["truncated_from"] - len(view.papers)
+                                        if view.meta.get("truncated_from") else 0)})
+    if as_json:
+        output.print_json(summary)
+        return
+    left = (f" ({summary['left_out_papers']} papers left out: --max-nodes to change)"
+            if summary["left_out_papers"] else "")
+    output.console().print(
+        f"Wrote {written}: {summary['papers']} papers, {summary['methods']} methods, "
+        f"{summary['repos']} repos, {summary['relations']} relations{left}", highlight=False,
+        soft_wrap=True)
 
 
 def main() -> None:

@@ -108,7 +108,7 @@ def build(
     jobs: int | None = None,
     add: bool = False,
     strict: bool = False,
-    exports: Sequence[str] = ("html", "graphml"),
+    exports: Sequence[str] = ("html", "graphml", "json"),
     on_progress: Callable[[str], None] | None = None,
     github: bool = False,
     citations: bool = False,
@@ -151,7 +151,7 @@ def build(
     return result
 
 
-def save(graph: Graph, db_path: Path, exports: Sequence[str] = ("html", "graphml")
+def save(graph: Graph, db_path: Path, exports: Sequence[str] = ("html", "graphml", "json")
          ) -> tuple[Path, list[Path]]:
     """Save the store, then the default exports beside it."""
     saved = store.save(graph, db_path)

@@ -38,3 +38,161 @@ def default_view(graph: Graph, max_nodes: int = DEFAULT_HTML_MAX_NODES) -> Graph
     view = subgraph(graph, {p.id for p in ranked[:max_nodes]})
     view.meta = {**graph.meta, "truncated_from": len(graph.papers), "max_nodes": max_nodes}
     return view
+
+
+FACT_KINDS = ("mentions", "introduces", "has_code")
+
+
+def edge_kinds() -> tuple[str, ...]:
+    """Every kind an export can keep: the paper-paper relations and the facts."""
+    from graphx.model import EDGE_KINDS
+
+    return (*EDGE_KINDS, *FACT_KINDS)
+
+
+def resolve_paper(graph: Graph, text: str) -> str:
+    """The id of the one paper `text` names: an id, an arXiv id or URL, a title or part of one.
+
+    Raises NotFoundError naming the candidates when nothing or more than one paper matches.
+    """
+    from graphx.errors import NotFoundError
+    from graphx.papers import normalize_title, parse_arxiv_id
+
+    wanted = text.strip()
+    by_id = {p.id: p for p in graph.papers}
+    if wanted in by_id:
+        return wanted
+    arxiv = parse_arxiv_id(wanted)
+    if arxiv and arxiv in by_id:
+        return arxiv
+    key = normalize_title(wanted)
+    if not key:
+        raise NotFoundError(f"no paper matches {text!r}")
+    exact = [p for p in graph.papers if p.title_key == key]
+    if len(exact) == 1:
+        return exact[0].id
+    found = exact or [p for p in graph.papers if key in p.title_key]
+    # a name before the colon ("Zipformer: ...") is how people refer to a paper
+    named = [p for p in found if normalize_title(p.title.split(":", 1)[0]) == key]
+    if len(named) == 1:
+        return named[0].id
+    if len(found) == 1:
+        return found[0].id
+    if not found:
+        raise NotFoundError(f"no paper matches {text!r}")
+    shown = "; ".join(f"{p.id} ({p.title[:60]})" for p in found[:5])
+    more = f" and {len(found) - 5} more" if len(found) > 5 else ""
+    raise NotFoundError(f"{text!r} matches {len(found)} papers: {shown}{more}; give an id or "
+                        "more of the title")
+
+
+def resolve_method(graph: Graph, name: str) -> str:
+    """The id of the method called `name` (its name or an alias, any case)."""
+    from graphx.errors import NotFoundError
+
+    wanted = name.strip().casefold()
+    for method in graph.methods.values():
+        if method.name.casefold() == wanted or method.id.casefold() == wanted:
+            return method.id
+    for method in graph.methods.values():
+        if any(alias.casefold() == wanted for alias in method.aliases):
+            return method.id
+    raise NotFoundError(f"no method called {name!r} in this graph")
+
+
+def filtered_view(graph: Graph, kinds: list[str] | None = None, method: str | None = None,
+                  focus: str | None = None, depth: int = 1, min_weight: float | None = None,
+                  max_nodes: int | None = None, since: str | None = None) -> Graph:
+    """The part of `graph` the filters select; every export format writes views like this one.
+
+    Parameters
+    ----------
+    kinds: edge kinds to keep (relations such as "builds_on" and facts such as "mentions");
+        dropping "mentions"/"introduces" drops method nodes, dropping "has_code" drops repos.
+    method: only papers that mention or introduce this method (name or alias).
+    focus, depth: the papers within `depth` links of the paper `focus` names (over the kept edges).
+    min_weight: drop relations lighter than this (facts have weight 1).
+    max_nodes: keep the best-connected papers only (the page says what was left out).
+    since: papers published on or after this ISO date (YYYY, YYYY-MM or YYYY-MM-DD); papers
+        without a known date are left out.
+
+    Example
+    -------
+    >>> view = filtered_view(graph, method="Conformer", kinds=["builds_on"])   # doctest: +SKIP
+    """
+    from graphx.errors import GraphxError
+
+    keep = {p.id for p in graph.papers}
+    described: list[str] = []
+    if since:
+        keep = {p.id for p in graph.papers if p.id in keep and _on_or_after(p, since)}
+        described.append(f"since {since}")
+    if method:
+        method_id = resolve_method(graph, method)
+        keep &= {m.paper_id for m in graph.mentions if m.method_id == method_id}
+        described.append(f"method {graph.methods[method_id].name}")
+    edges = graph.edges
+    if kinds:
+        unknown = sorted(set(kinds) - set(edge_kinds()))
+        if unknown:
+            raise GraphxError(f"unknown edge kind {unknown[0]!r}; choose from: "
+                              f"{', '.join(edge_kinds())}")
+        edges = [e for e in edges if e.kind in kinds]
+        described.append("kinds " + ", ".join(kinds))
+    if min_weight is not None:
+        edges = [e for e in edges if e.weight >= min_weight]
+        described.append(f"weight >= {min_weight:g}")
+    if focus:
+        centre = resolve_paper(graph, focus)
+        keep = _within(centre, depth, edges, keep | {centre})
+        described.append(f"{depth} link(s) around {centre}")
+    view = subgraph(replace(graph, edges=edges), keep)
+    if kinds:
+        if "mentions" not in kinds or "introduces" not in kinds:
+            dropped = {k for k in ("mentions", "introduces") if k not in kinds}
+            view.mentions = [m for m in view.mentions
+                             if ("introduces" if m.introduces else "mentions") not in dropped]
+            used = {m.method_id for m in view.mentions}
+            view.methods = {k: v for k, v in view.methods.items() if k in used}
+        if "has_code" not in kinds:
+            view.repos = {}
+            view.papers = [replace(p, repos=[]) for p in view.papers]
+    view.meta = {**graph.meta, "filters": "; ".join(described) or None}
+    if described:
+        view.meta["title"] = "graphx: " + "; ".join(described)
+    if max_nodes is not None:
+        capped = default_view(view, max_nodes)
+        capped.meta = {**view.meta, **capped.meta}
+        view = capped
+    return view
+
+
+def _on_or_after(paper, since: str) -> bool:
+    if paper.published:
+        return paper.published[: len(since)] >= since
+    # only a year is known: later years pass, the same year only when a year was asked for
+    year = paper.year
+    return year is not None and (year > int(since[:4]) or (year == int(since[:4]) and
+                                                           len(since) == 4))
+
+
+def _within(centre: str, depth: int, edges, allowed: set[str]) -> set[str]:
+    """Papers reachable from `centre` in at most `depth` steps (either direction)."""
+    neighbours: dict[str, set[str]] = {}
+    for e in edges:
+        if e.source in allowed and e.target in allowed:
+            neighbours.setdefault(e.source, set()).add(e.target)
+            neighbours.setdefault(e.target, set()).add(e.source)
+    seen, frontier = {centre}, {centre}
+    for _ in range(depth):
+        frontier = {n for node in frontier for n in neighbours.get(node, ())} - seen
+        if not frontier:
+            break
+        seen |= frontier
+    return seen
+
+
+def summary(graph: Graph) -> dict[str, int]:
+    """What a view holds, for messages: papers, methods in use, repos, paper-paper relations."""
+    return {"papers": len(graph.papers), "methods": len({m.method_id for m in graph.mentions}),
+            "repos": len(graph.repos), "relations": len(graph.edges)}

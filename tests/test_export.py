@@ -208,3 +208,100 @@ def test_json_follows_the_documented_schema(seed_build):
     assert all(e["source"] in ids and e["target"] in ids for e in doc["edges"])
     icefall = next(r for r in doc["repos"] if r["name"] == "k2-fsa/icefall")
     assert icefall["papers"] and set(icefall["papers"]) <= ids
+
+
+# ---- graphx export: filters apply to every format ---------------------------------------------
+
+def export_cli(*args: str):
+    from typer.testing import CliRunner
+
+    from graphx.cli import app
+
+    return CliRunner().invoke(app, ["export", *args])
+
+
+def test_export_every_format_through_the_cli(seed_db, tmp_path):
+    for name in ("html", "graphml", "json"):
+        out = tmp_path / f"all.{name}"
+        result = export_cli("--db", str(seed_db), "--format", name, "--out", str(out))
+        assert result.exit_code == 0, result.output
+        assert f"Wrote {out}: 231 papers" in result.output
+        assert out.stat().st_size > 0
+
+
+def test_export_method_filter_keeps_the_papers_around_one_method(seed_db, seed_build, tmp_path):
+    graph = seed_build.graph
+    conformer = next(m.id for m in graph.methods.values() if m.name == "Conformer")
+    expected = {m.paper_id for m in graph.mentions if m.method_id == conformer}
+    out = tmp_path / "conformer.json"
+    result = export_cli("--db", str(seed_db), "--format", "json", "--method", "conformer",
+                        "--out", str(out), "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["papers"] == len(expected)
+    doc = json.loads(out.read_text())
+    assert {p["id"] for p in doc["papers"]} == expected
+    assert all("Conformer" in p["methods"] + p["introduces"] for p in doc["papers"])
+    assert all(e["source"] in expected and e["target"] in expected for e in doc["edges"])
+
+
+def test_export_focus_depth_is_an_ego_graph(seed_db, seed_build, tmp_path):
+    import networkx as nx
+
+    graph = seed_build.graph
+    zipformer = next(p.id for p in graph.papers if p.title.startswith("Zipformer:"))
+    near = {zipformer} | {e.target for e in graph.edges if e.source == zipformer} | {
+        e.source for e in graph.edges if e.target == zipformer}
+    out = tmp_path / "zip.graphml"
+    result = export_cli("--db", str(seed_db), "--format", "graphml", "--focus", "Zipformer",
+                        "--depth", "1", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    g = nx.read_graphml(out)
+    assert {n for n, d in g.nodes(data=True) if d["type"] == "paper"} == near
+    page = tmp_path / "zip.html"
+    assert export_cli("--db", str(seed_db), "--focus", "Zipformer", "--out", str(page)).exit_code == 0
+    meta = embedded_data(page.read_text(encoding="utf-8"))["meta"]
+    assert f"1 link(s) around {zipformer}" in meta["filters"]
+
+
+def test_export_kind_and_weight_filters(seed_db, seed_build, tmp_path):
+    graph = seed_build.graph
+    out = tmp_path / "b.json"
+    result = export_cli("--db", str(seed_db), "--format", "json", "--kind", "builds_on,has_code",
+                        "--min-weight", "2", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    doc = json.loads(out.read_text())
+    expected = [e for e in graph.edges if e.kind == "builds_on" and e.weight >= 2]
+    assert len(doc["edges"]) == len(expected) > 0
+    assert {e["kind"] for e in doc["edges"]} == {"builds_on"}
+    assert doc["methods"] == [] and doc["repos"]  # mentions dropped, has_code kept
+
+
+def test_export_max_nodes_keeps_the_best_connected_and_says_so(seed_db, tmp_path):
+    out = tmp_path / "top.html"
+    result = export_cli("--db", str(seed_db), "--max-nodes", "50", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert "50 papers" in result.output and "181 papers left out" in result.output
+    data = embedded_data(out.read_text(encoding="utf-8"))
+    assert sum(n["type"] == "paper" for n in data["nodes"]) == 50
+    assert data["meta"]["truncated_from"] == 231
+
+
+def test_export_since_keeps_dated_papers(tmp_path):
+    from graphx import views
+
+    graph = hostile_graph(tmp_path)  # published 2025-01-02, -03, -04
+    assert len(views.filtered_view(graph, since="2025-01-03").papers) == 2
+    assert len(views.filtered_view(graph, since="2025").papers) == 3
+    assert views.filtered_view(graph, since="2026").papers == []
+
+
+def test_export_bad_options_are_usage_errors_and_unknown_names_one_line(seed_db, tmp_path):
+    for args in (["--format", "pdf"], ["--kind", "cites,bogus"], ["--since", "last week"]):
+        result = export_cli("--db", str(seed_db), *args)
+        assert result.exit_code == 2, args
+    result = export_cli("--db", str(seed_db), "--method", "NoSuchMethod")
+    assert result.exit_code == 1
+    assert result.output.strip() == "error: no method called 'NoSuchMethod' in this graph"
+    result = export_cli("--db", str(seed_db), "--focus", "the", "--out", str(tmp_path / "x.html"))
+    assert result.exit_code == 1 and "matches" in result.output and "papers" in result.output
+    assert not (tmp_path / "x.html").exists()

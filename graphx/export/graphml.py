@@ -21,9 +21,9 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Iterator
 from html import escape
 from pathlib import Path
-from collections.abc import Iterator
 from typing import Any, TextIO
 
 from graphx.export import atomic_write

@@ -157,12 +157,17 @@
     fmt(typeCounts.paper) + " papers · " + fmt(typeCounts.method) + " methods · " +
     fmt(typeCounts.repo) + " repos · " + fmt(data.edges.length) + " links";
 
+  var note = document.getElementById("note");
+  var notes = [];
+  if (meta.filters) notes.push("Filtered view: " + meta.filters + ".");
   if (meta.truncated_from) {
-    var note = document.getElementById("note");
-    note.textContent = "Showing the " + fmt(meta.papers) + " best-connected of " +
+    notes.push("Showing the " + fmt(meta.papers) + " best-connected of " +
       fmt(meta.truncated_from) + " papers (" + fmt(meta.truncated_from - meta.papers) +
       " left out to keep the page fast). For more: graphx export --format html --max-nodes " +
-      meta.truncated_from + ", or a part of the graph with --method NAME or --focus PAPER.";
+      meta.truncated_from + ", or a part of the graph with --method NAME or --focus PAPER.");
+  }
+  if (notes.length) {
+    note.textContent = notes.join(" ");
     note.hidden = false;
   }
 
