@@ -3,6 +3,9 @@
     >>> import graphx
     >>> g = graphx.load("output/graphx.db")        # doctest: +SKIP
     >>> graph = graphx.build(["../shared/seeds"])  # doctest: +SKIP
+    >>> store = graphx.open("output/graphx.db")    # doctest: +SKIP
+    >>> store.neighbors("Zipformer", kind="builds_on")[0]["title"]  # doctest: +SKIP
+    'Conformer: Convolution-augmented Transformer for Speech Recognition'
 """
 
 from __future__ import annotations
@@ -13,6 +16,8 @@ __version__ = "0.1.0"
 
 if TYPE_CHECKING:  # pragma: no cover
     import networkx
+
+    from graphx.api import Store
 
 
 def build(sources: list[str], out: str | None = None, **options: Any) -> networkx.MultiDiGraph:
@@ -37,3 +42,13 @@ def load(db: str = "output/graphx.db") -> networkx.MultiDiGraph:
     from graphx import store
 
     return graph_module.to_networkx(store.load(db))
+
+
+
+def open(db: str = "output/graphx.db") -> Store:  # noqa: A001 (like gzip.open)
+    """Open a saved store for queries: `.neighbors`, `.paper`, `.method`, `.methods`, `.path`,
+    `.repos`, `.stats` answer from SQLite without loading the graph; `.to_networkx()` loads it.
+    """
+    from graphx.api import Store
+
+    return Store(db)

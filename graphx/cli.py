@@ -10,6 +10,7 @@ import functools
 import os
 import sys
 from collections.abc import Callable
+from enum import Enum
 from pathlib import Path
 from typing import Any, Optional
 
@@ -55,6 +56,8 @@ def handles_errors(command: Callable[..., Any]) -> Callable[..., Any]:
             return command(*args, **kwargs)
         except GraphxError as exc:
             output.error(str(exc))
+            for line in getattr(exc, "details", ()):  # e.g. the candidates of an ambiguous query
+                output.console(stderr=True).print(line, markup=False)
             raise typer.Exit(exc.exit_code) from None
         except KeyboardInterrupt:
             output.error("interrupted; nothing already saved was changed")
@@ -351,6 +354,249 @@ def export_command(
         f"Wrote {written}: {summary['papers']} papers, {summary['methods']} methods, "
         f"{summary['repos']} repos, {summary['relations']} relations{left}", highlight=False,
         soft_wrap=True)
+
+
+class Kind(str, Enum):
+    """Paper-paper edge kinds a query can keep."""
+
+    all = "all"
+    shares_method = "shares_method"
+    builds_on = "builds_on"
+    same_repo = "same_repo"
+    cites = "cites"
+
+
+KindOption = typer.Option(Kind.all, "--kind", "-k", help="Keep one kind of edge.")
+
+
+def _link_label(link: dict[str, Any]) -> str:
+    if link["direction"] == "out":
+        return f"{link['kind']} →"
+    if link["direction"] == "in":
+        return f"← {link['kind']}"
+    return link["kind"]
+
+
+def _paper_label(paper: dict[str, Any]) -> str:
+    return f"{paper['title']} [{paper['id']}]"
+
+
+@app.command()
+@handles_errors
+def neighbors(
+    query: str = typer.Argument(..., help="A paper: id, arXiv id or URL, title, a method it "
+                                "introduced, or a unique title fragment."),
+    kind: Kind = KindOption,
+    method: str | None = typer.Option(None, "--method", "-m", help="Keep edges explained by "
+                                         "this method."),
+    limit: int = LimitOption,
+    db: Path = DbOption,
+    as_json: bool = JsonOption,
+) -> None:
+    """The papers nearest to one paper, most strongly linked first.
+
+    Each row shows how the two are linked: shares_method (undirected), builds_on → (this paper
+    uses a method the other introduced), ← builds_on (the other uses one of this paper's), same_repo,
+    cites.
+
+    Example: graphx neighbors Zipformer --kind builds_on
+    """
+    from graphx import query as query_module
+
+    data = query_module.neighbors(db, query, kind=kind.value, method=method, limit=limit)
+    if as_json:
+        output.print_json(data)
+        return
+    paper = data["paper"]
+    output.console().print(f"Neighbours of {_paper_label(paper)}", markup=False)
+    rows = [
+        {"weight": n["weight"], "title": n["title"],
+         "links": ", ".join(_link_label(link) for link in n["links"]),
+         "methods": list(dict.fromkeys(m for link in n["links"] for m in link["methods"]))}
+        for n in data["neighbors"]
+    ]
+    output.table(rows, [("weight", "Weight"), ("title", "Paper"), ("links", "Link"),
+                        ("methods", "Methods")])
+    if data["total"] > len(rows):
+        output.console().print(f"({len(rows)} of {data['total']}; --limit N shows more)",
+                               markup=False)
+
+
+@app.command()
+@handles_errors
+def paper(
+    query: str = typer.Argument(..., help="A paper: id, arXiv id or URL, title, a method it "
+                                "introduced, or a unique title fragment."),
+    db: Path = DbOption,
+    as_json: bool = JsonOption,
+) -> None:
+    """One paper: date, authors, abstract, methods, repos, what it builds on and what builds on it.
+
+    Example: graphx paper Zipformer
+    """
+    import textwrap
+
+    from graphx import query as query_module
+
+    data = query_module.paper(db, query)
+    if as_json:
+        output.print_json(data)
+        return
+
+    def titles(papers: list[dict[str, Any]]) -> list[str]:
+        return [p["title"] + (f" ({', '.join(p['methods'])})" if p.get("methods") else "")
+                for p in papers]
+
+    def repo_text(repo: dict[str, Any]) -> str:
+        facts = [f"★ {repo['stars']}" if repo["stars"] is not None else None, repo["language"],
+                 repo["license"], "archived" if repo["archived"] else None,
+                 "missing on GitHub" if repo["status"] == "missing" else None,
+                 f"now {repo['renamed_to']}" if repo["renamed_to"] else None]
+        shown = ", ".join(f for f in facts if f)
+        return f"{repo['url']}" + (f" ({shown})" if shown else "")
+
+    output.fields([("Title", data["title"]), ("Id", data["id"]), ("Date", data["date"]),
+                   ("Authors", data["authors"]), ("URL", data["url"]),
+                   ("Citations", data["citation_count"])])
+    if data["abstract"]:
+        output.console().print(textwrap.fill(data["abstract"], width=100), markup=False)
+    output.fields([
+        ("Introduces", data["introduces"]), ("Methods", data["methods"]),
+        ("Code", [repo_text(r) for r in data["repos"]]),
+    ])
+    sections = [("Builds on", titles(data["builds_on"]["out"])),
+                ("Built on by", titles(data["builds_on"]["in"])),
+                ("References in the corpus", titles(data["cites"]["references"])),
+                ("Cited by in the corpus", titles(data["cites"]["cited_by"]))]
+    out = output.console()
+    for label, items in sections:
+        if items:
+            out.print(f"[bold]{label}:[/bold]")
+            for item in items:
+                out.print(f"  {item}", markup=False)
+    output.fields([("Edges", ", ".join(f"{k} {v}" for k, v in data["edges"].items() if v))])
+
+
+@app.command()
+@handles_errors
+def method(
+    name: str = typer.Argument(..., help="A method name or alias (case-insensitive)."),
+    limit: int = LimitOption,
+    db: Path = DbOption,
+    as_json: bool = JsonOption,
+) -> None:
+    """One method: aliases, category, the paper that introduced it, the papers mentioning it.
+
+    Example: graphx method conformer
+    """
+    from graphx import query as query_module
+
+    data = query_module.method(db, name, limit=limit)
+    if as_json:
+        output.print_json(data)
+        return
+    introducer = data["introduced_by"]
+    output.fields([
+        ("Method", data["name"]), ("Aliases", data["aliases"]), ("Category", data["category"]),
+        ("Kind", data["kind"] if data["kind"] != "method" else None),
+        ("Generic", "yes (makes no shares_method edges)" if data["generic"] else None),
+        ("Introduced by", _paper_label(introducer) if introducer else None),
+        ("Built on by", f"{data['papers_building_on_it']} papers" if introducer else None),
+        ("Mentioned by", f"{data['paper_count']} papers"),
+    ])
+    rows = [{**p, "introduces": "introduces" if p["introduces"] else ""} for p in data["papers"]]
+    output.table(rows, [("published", "Date"), ("title", "Paper"), ("introduces", "")])
+    if data["paper_count"] > len(rows):
+        output.console().print(f"({len(rows)} of {data['paper_count']}; --limit N shows more)",
+                               markup=False)
+
+
+@app.command("methods")
+@handles_errors
+def methods_command(
+    category: str | None = typer.Option(None, "--category", "-c", help="Only this category."),
+    search: str | None = typer.Option(None, "--search", "-s", help="Only names containing this."),
+    limit: int = LimitOption,
+    db: Path = DbOption,
+    as_json: bool = JsonOption,
+) -> None:
+    """Methods by the number of papers mentioning them.
+
+    Example: graphx methods --category speech
+    """
+    from graphx import query as query_module
+
+    data = query_module.methods(db, category=category, search=search, limit=limit)
+    if as_json:
+        output.print_json(data)
+        return
+    output.table(data["methods"], [("name", "Method"), ("category", "Category"),
+                                   ("papers", "Papers"), ("introduced_by_title", "Introduced by")])
+    if data["total"] > len(data["methods"]):
+        output.console().print(f"({len(data['methods'])} of {data['total']}; --limit N shows "
+                               "more)", markup=False)
+
+
+@app.command()
+@handles_errors
+def path(
+    source: str = typer.Argument(..., help="The first paper (id, title, method it introduced...)."),
+    target: str = typer.Argument(..., help="The second paper."),
+    kind: Kind = KindOption,
+    max_hops: int = typer.Option(8, "--max-hops", min=1, help="Give up beyond this many steps."),
+    db: Path = DbOption,
+    as_json: bool = JsonOption,
+) -> None:
+    """The shortest chain of links between two papers, with the methods behind each step.
+
+    Example: graphx path Zipformer FlashAttention
+    """
+    from graphx import query as query_module
+
+    data = query_module.path(db, source, target, kind=kind.value, max_hops=max_hops)
+    if as_json:
+        output.print_json(data)
+        return
+    out = output.console()
+    steps = len(data["hops"])
+    out.print(f"{steps} step{'s' if steps != 1 else ''} from {data['source']['title']} to "
+              f"{data['target']['title']}", markup=False)
+    out.print(f"  {_paper_label(data['source'])}", markup=False)
+    arrows = {"forward": " →", "backward": " ←", "undirected": ""}
+    for hop in data["hops"]:
+        via = f" ({', '.join(hop['methods'])})" if hop["methods"] else ""
+        out.print(f"    {hop['kind']}{arrows[hop['direction']]}{via}", markup=False)
+        out.print(f"  {_paper_label(hop['to'])}", markup=False)
+
+
+@app.command()
+@handles_errors
+def repos(
+    language: str | None = typer.Option(None, "--language", help="Only repos in this language."),
+    limit: int = LimitOption,
+    db: Path = DbOption,
+    as_json: bool = JsonOption,
+) -> None:
+    """Code repositories the papers link to, most starred first (after `graphx enrich github`).
+
+    Example: graphx repos --limit 10
+    """
+    from graphx import query as query_module
+
+    data = query_module.repos(db, limit=limit, language=language)
+    if as_json:
+        output.print_json(data)
+        return
+    output.table(data["repos"], [("name", "Repository"), ("stars", "Stars"),
+                                 ("language", "Language"), ("license", "Licence"),
+                                 ("papers", "Papers"), ("status", "GitHub")])
+    notes = []
+    if data["total"] > len(data["repos"]):
+        notes.append(f"{len(data['repos'])} of {data['total']}; --limit N shows more")
+    if data["enriched"] == 0 and data["total"]:
+        notes.append("no GitHub metadata yet: run `graphx enrich github`")
+    if notes:
+        output.console().print(f"({'; '.join(notes)})", markup=False)
 
 
 def main() -> None:
