@@ -1,6 +1,6 @@
 """HTML export: one self-contained page (vis-network inlined, no network request) over a view.
 
-The layout is computed here (igraph's Fruchterman-Reingold, networkx as a fallback) and the page
+The layout is computed here (igraph's Kamada-Kawai or Fruchterman-Reingold, networkx as a fallback) and the page
 draws it with physics off: browser-side physics does not settle on graphs of thousands of nodes.
 
 Safety: the graph's text (titles, abstracts, names, URLs) is data, never markup. It travels in a
@@ -30,6 +30,7 @@ from graphx.model import Graph
 
 # paper-paper kinds drive communities and the layout's pull; facts are drawn too
 PAPER_EDGE_KINDS = ("shares_method", "builds_on", "same_repo", "cites")
+KK_MAX_NODES = 1000
 COMMUNITY_COLOURS = 12  # the page's palette size; smaller communities share a neutral colour
 _JSON_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028",
                  "\u2029": "\\u2029"}
@@ -176,9 +177,9 @@ def layout(nodes: list[dict[str, Any]], edges: list[dict[str, Any]], backbone: i
            ) -> dict[str, tuple[float, float]]:
     """Positions for every node, in vis-network's pixel units.
 
-    Papers are laid out by Fruchterman-Reingold over a backbone of paper-paper links (each
-    paper's `backbone` strongest, pulling harder inside a community), which keeps communities
-    apart instead of one dense ball; every
+    Papers are laid out over a backbone of paper-paper links (each paper's `backbone`
+    strongest; links between communities count as longer), one connected group at a time,
+    which keeps communities apart instead of one dense ball; every
     method and repo then sits among the papers that mention it (one-paper methods on a small
     circle around their paper), so facts never pull the picture together.
     """
@@ -199,9 +200,9 @@ def layout(nodes: list[dict[str, Any]], edges: list[dict[str, Any]], backbone: i
         for weight, b in sorted(links, reverse=True)[:backbone]:
             key = (a, b) if a < b else (b, a)
             pairs[key] = max(pairs.get(key, 0.0), weight)
-    # links inside a community pull hard, links between communities gently: clusters stay apart
+    # 1.0 marks a link inside a community, 0.0 one between communities: clusters stay apart
     group = [n.get("group", -1) for n in nodes if n["type"] == "paper"]
-    pairs = {(a, b): 4.0 if group[a] == group[b] >= 0 else 0.3 for a, b in pairs}
+    pairs = {(a, b): 1.0 if group[a] == group[b] >= 0 else 0.0 for a, b in pairs}
     positions = _paper_positions(papers, pairs)
     # methods and repos: at the centre of their papers; a one-paper node orbits its paper
     orbit: Counter[str] = Counter()
@@ -297,17 +298,24 @@ def _layout(n: int, pairs: dict[tuple[int, int], float]) -> list[tuple[float, fl
         return _networkx_layout(n, pairs)
 
 
-def _igraph_layout(n: int, weights: dict[tuple[int, int], float]) -> list[tuple[float, float]]:
+def _igraph_layout(n: int, pairs: dict[tuple[int, int], float]) -> list[tuple[float, float]]:
+    """Kamada-Kawai for groups up to KK_MAX_NODES (even spacing, readable), Fruchterman-Reingold
+    beyond (Kamada-Kawai is quadratic). Links between communities are longer / pull less."""
     import random
 
     import igraph
 
-    g = igraph.Graph(n=n, edges=list(weights))
+    g = igraph.Graph(n=n, edges=list(pairs))
     rng = random.Random(7)
     seed = [[rng.uniform(-1, 1), rng.uniform(-1, 1)] for _ in range(n)]
     with _seeded_igraph():
-        coords = g.layout_fruchterman_reingold(weights=list(weights.values()), seed=seed,
-                                               niter=500 if n <= 3000 else 300, grid="auto")
+        if n <= KK_MAX_NODES:
+            lengths = [1.0 if inside else 1.8 for inside in pairs.values()]
+            coords = g.layout_kamada_kawai(seed=seed, maxiter=50 * n, weights=lengths)
+        else:
+            pulls = [4.0 if inside else 0.3 for inside in pairs.values()]
+            coords = g.layout_fruchterman_reingold(weights=pulls, seed=seed,
+                                                   niter=500 if n <= 3000 else 300, grid="auto")
     return [tuple(c) for c in coords]
 
 
@@ -331,7 +339,7 @@ def _networkx_layout(n: int, weights: dict[tuple[int, int], float]) -> list[tupl
 
     g = nx.Graph()
     g.add_nodes_from(range(n))
-    g.add_weighted_edges_from((a, b, w) for (a, b), w in weights.items())
+    g.add_weighted_edges_from((a, b, 4.0 if inside else 0.3) for (a, b), inside in weights.items())
     pos = nx.spring_layout(g, seed=7, iterations=50)
     return [tuple(pos[i]) for i in range(n)]
 
