@@ -415,7 +415,7 @@ def neighbors(
          "methods": list(dict.fromkeys(m for link in n["links"] for m in link["methods"]))}
         for n in data["neighbors"]
     ]
-    output.table(rows, [("weight", "Weight"), ("title", "Paper"), ("links", "Link"),
+    output.table(rows, [("weight", "Weight"), ("title", "Paper", 44), ("links", "Link"),
                         ("methods", "Methods")])
     if data["total"] > len(rows):
         output.console().print(f"({len(rows)} of {data['total']}; --limit N shows more)",
@@ -505,7 +505,7 @@ def method(
         ("Mentioned by", f"{data['paper_count']} papers"),
     ])
     rows = [{**p, "introduces": "introduces" if p["introduces"] else ""} for p in data["papers"]]
-    output.table(rows, [("published", "Date"), ("title", "Paper"), ("introduces", "")])
+    output.table(rows, [("published", "Date"), ("title", "Paper", 60), ("introduces", "")])
     if data["paper_count"] > len(rows):
         output.console().print(f"({len(rows)} of {data['paper_count']}; --limit N shows more)",
                                markup=False)
@@ -530,7 +530,7 @@ def methods_command(
     if as_json:
         output.print_json(data)
         return
-    output.table(data["methods"], [("name", "Method"), ("category", "Category"),
+    output.table(data["methods"], [("name", "Method", 16), ("category", "Category"),
                                    ("papers", "Papers"), ("introduced_by_title", "Introduced by")])
     if data["total"] > len(data["methods"]):
         output.console().print(f"({len(data['methods'])} of {data['total']}; --limit N shows "
@@ -543,7 +543,7 @@ def path(
     source: str = typer.Argument(..., help="The first paper (id, title, method it introduced...)."),
     target: str = typer.Argument(..., help="The second paper."),
     kind: Kind = KindOption,
-    max_hops: int = typer.Option(8, "--max-hops", min=1, help="Give up beyond this many steps."),
+    max_hops: int = typer.Option(10, "--max-hops", min=1, help="Give up beyond this many steps."),
     db: Path = DbOption,
     as_json: bool = JsonOption,
 ) -> None:

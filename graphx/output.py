@@ -29,9 +29,9 @@ def console(stderr: bool = False):  # -> rich.console.Console
     return Console(stderr=stderr, highlight=False, soft_wrap=True)
 
 
-def table(rows: Sequence[dict[str, Any]], columns: Sequence[tuple[str, str]], title: str | None = None,
+def table(rows: Sequence[dict[str, Any]], columns: Sequence[tuple[Any, ...]], title: str | None = None,
           ) -> None:
-    """Print rows as a table; columns are (key, header) pairs."""
+    """Print rows as a table; columns are (key, header) or (key, header, min_width) tuples."""
     from rich.table import Table
 
     out = console()
@@ -39,11 +39,12 @@ def table(rows: Sequence[dict[str, Any]], columns: Sequence[tuple[str, str]], ti
         out.print("(none)")
         return
     grid = Table(title=title, title_justify="left", header_style="bold", box=None, pad_edge=False)
-    for key, header in columns:
+    for key, header, *min_width in columns:
         numeric = all(isinstance(r.get(key), (int, float)) for r in rows if r.get(key) is not None)
-        grid.add_column(header, justify="right" if numeric else "left", overflow="fold")
+        grid.add_column(header, justify="right" if numeric else "left", overflow="fold",
+                        min_width=min_width[0] if min_width else None, no_wrap=numeric)
     for row in rows:
-        grid.add_row(*[_cell(row.get(key)) for key, _ in columns])
+        grid.add_row(*[_cell(row.get(column[0])) for column in columns])
     out.print(grid)
 
 

@@ -33,7 +33,7 @@ from graphx.papers import normalize_title, parse_arxiv_id
 KINDS = (*EDGE_KINDS, "all")
 DIRECTED = {"builds_on", "cites"}
 MAX_CANDIDATES = 10
-MAX_PATH_HOPS = 8
+MAX_PATH_HOPS = 10
 _SQL_PARAMS = 500  # ids per IN (...) query, well under SQLite's limit
 _LOOKS_LIKE_ID = re.compile(r"(?i)^(arxiv:\s*)?(\d{4}\.\d{4,5}|[a-z\-]+(\.[A-Z]{2})?/\d{7})(v\d+)?$")
 
