@@ -318,3 +318,32 @@ def test_adding_a_source_twice_changes_nothing(seeds_dir, tmp_path):
     assert {k: v for k, v in twice.items() if k != "built_at"} == {
         k: v for k, v in once.items() if k != "built_at"}
     assert run_json("neighbors", "Zipformer", "--db", out / "graphx.db", "--limit", "100") == edges_once
+
+
+def test_seed_citations_show_in_neighbors_and_paper(seeds_dir, tmp_path, monkeypatch):
+    """Issue 9's promise: after --citations, `neighbors Zipformer --kind cites` shows cited seeds."""
+    from fake_http import FakeServer
+    from test_citations import CHUNKFORMER, EBRANCH, MEMORY, FakeS2
+
+    from graphx import http
+
+    monkeypatch.setenv("GRAPHX_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("GRAPHX_HTTP_BACKOFF", "0")
+    try:
+        with FakeServer(FakeS2()) as server:
+            monkeypatch.setenv("S2_API_URL", server.url)
+            built = run("build", seeds_dir, "--out", tmp_path / "out", "--citations", "--rate", "0",
+                        "--no-export", "--jobs", "1")
+            assert built.exit_code == 0, built.output
+    finally:
+        http.close_all()
+    db = tmp_path / "out" / "graphx.db"
+    data = run_json("neighbors", "Zipformer", "--kind", "cites", "--db", db)
+    assert {(n["title"], n["links"][0]["direction"]) for n in data["neighbors"]} == {
+        (EBRANCH, "out"), (MEMORY, "out"), (CHUNKFORMER, "in")}
+    table = run("neighbors", "Zipformer", "--kind", "cites", "--db", db)
+    assert "cites →" in table.stdout and "← cites" in table.stdout
+    paper = run_json("paper", "Zipformer", "--db", db)
+    assert {p["title"] for p in paper["cites"]["references"]} == {EBRANCH, MEMORY}
+    assert [p["title"] for p in paper["cites"]["cited_by"]] == [CHUNKFORMER]
+    assert paper["citation_count"] == 103
