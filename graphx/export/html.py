@@ -257,14 +257,18 @@ def _paper_positions(papers: list[str], pairs: dict[tuple[int, int], float]
     spacing = 150.0  # px between neighbouring papers at any size
     placed: dict[int, tuple[float, float]] = {}
     boxes = []
-    for members in groups:
-        local = {old: new for new, old in enumerate(members)}
-        sub = {(local[a], local[b]): w for (a, b), w in pairs.items() if a in local}
+    group_of = {node: k for k, members in enumerate(groups) for node in members}
+    local = {node: i for members in groups for i, node in enumerate(members)}
+    group_pairs: list[dict[tuple[int, int], float]] = [{} for _ in groups]
+    for (a, b), w in pairs.items():
+        group_pairs[group_of[a]][(local[a], local[b])] = w
+    for members, sub in zip(groups, group_pairs, strict=True):
         coords = _layout(len(members), sub)
         xs, ys = [c[0] for c in coords], [c[1] for c in coords]
         span = max(max(xs) - min(xs), max(ys) - min(ys)) or 1.0
         scale = spacing * math.sqrt(len(members)) / span
-        points = [((x - min(xs)) * scale, (y - min(ys)) * scale) for x, y in coords]
+        left, top = min(xs), min(ys)
+        points = [((x - left) * scale, (y - top) * scale) for x, y in coords]
         width = max(p[0] for p in points) + spacing
         height = max(p[1] for p in points) + spacing
         boxes.append((members, points, width, height))
@@ -307,11 +311,14 @@ def _igraph_layout(n: int, pairs: dict[tuple[int, int], float]) -> list[tuple[fl
 
     g = igraph.Graph(n=n, edges=list(pairs))
     rng = random.Random(7)
-    seed = [[rng.uniform(-1, 1), rng.uniform(-1, 1)] for _ in range(n)]
+    # start spread over a sqrt(n) box: from a tiny box FR's grid degenerates to O(n^2)
+    half = math.sqrt(n)
+    seed = [[rng.uniform(-half, half), rng.uniform(-half, half)] for _ in range(n)]
     with _seeded_igraph():
         if n <= KK_MAX_NODES:
             lengths = [1.0 if inside else 1.8 for inside in pairs.values()]
-            coords = g.layout_kamada_kawai(seed=seed, maxiter=50 * n, weights=lengths)
+            coords = g.layout_kamada_kawai(seed=seed, maxiter=min(50 * n, 10_000),
+                                           weights=lengths)
         else:
             pulls = [4.0 if inside else 0.3 for inside in pairs.values()]
             coords = g.layout_fruchterman_reingold(weights=pulls, seed=seed,
