@@ -50,6 +50,12 @@ def _match_all(matcher: Matcher, papers: list[Paper], jobs: int,
     return map_batches(functools.partial(extract_batch, matcher=matcher), texts, jobs, threshold)
 
 
+def _singular(name: str) -> str:
+    """The lookup key of a plural acronym or name: "CNNs" -> "cnn"."""
+    key = name.casefold()
+    return key[:-1] if key.endswith("s") and len(key) > 3 else key
+
+
 def _discovered_form(name: str) -> str | tuple[str, str]:
     """A discovered name made of ordinary words ("Lookahead", "Fast Forward") matches elsewhere
     only as a proper name: exact case, not at the start of a sentence."""
@@ -96,7 +102,8 @@ def extract(papers: list[Paper], catalog: list[CatalogEntry] | None = None, jobs
     # discovery is per paper, so it runs over the same processes as matching
     for claim in map_batches(discover, papers, jobs, parallel_threshold):
         names = [claim.name, *claim.aliases]
-        method_id = next((by_form[n.casefold()] for n in names if n.casefold() in by_form), None)
+        method_id = next((by_form[k] for n in names for k in (n.casefold(), _singular(n))
+                          if k in by_form), None)
         if method_id in catalog_ids:
             # a catalog method: the paper may introduce it (Conformer: ...), never redefine it
             if (methods[method_id].generic or claim.kind != "method" or not claim.introduced

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from graphx.errors import InputError
+from graphx.methods.matcher import is_case_sensitive
 
 CATEGORIES = {
     "architecture", "attention", "peft", "decoding", "training", "optimization", "alignment",
@@ -116,8 +117,6 @@ def builtin_files() -> list[Path]:
 
 def form_key(form: str) -> str:
     """How a form is looked up: exact when it is case-sensitive (an acronym), else case-folded."""
-    from graphx.methods.matcher import is_case_sensitive
-
     form = " ".join(form.replace("-", " ").split())
     return form if is_case_sensitive(form) else form.casefold()
 

@@ -16,11 +16,13 @@ edges are only made through methods. Precision comes first: a title phrase of or
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from graphx.methods.catalog import form_key, non_methods
+from graphx.methods.catalog import non_methods
+from graphx.methods.matcher import lower_same_length
 from graphx.papers import Paper
 
 
@@ -73,6 +75,7 @@ _METHOD_HEADS = {
     "reasoning", "planning", "tokenization", "parameterization", "parametrization", "sharding",
     "offloading", "checkpointing", "batching", "prefill", "cache", "decoder", "encoder",
 }
+_METHOD_HEAD_STEMS = {h.rstrip("s") for h in _METHOD_HEADS}
 # expansions whose last words are a task, metric or hardware, never a method
 _NOT_METHOD_TAILS = re.compile(
     r"(?:rate|error|score|accuracy|ratio|recognition|answering|classification|detection|"
@@ -100,19 +103,75 @@ _NOT_NAMES = {
 _BAD_SUFFIX = re.compile(r"-(?:based|style|like|aware|free|level|wise|scale|only|specific|driven)$",
                          re.IGNORECASE)
 
+_DIGIT = re.compile(r"\d")
 _TITLE_SPLIT = re.compile(r"\s*(?::|\s--?\s|\s—\s|—)\s*")
-_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'(*])")
+_SENTENCE = re.compile(r"[.!?]\s+(?=[A-Z\"'(*])")
 _TOKEN = re.compile(r"\*\*|[A-Za-z0-9][\w\-+./'&]*[\w+]|[A-Za-z0-9]|[,:;()]")
 _SUBJECT = r"(?:[Ww]e|[Tt]his (?:paper|work|article|study|report)|[Oo]ur (?:work|paper))"
 _VERB = (r"(?:propose|present|introduce|develop|design|build|release|describe|devise|create|"
          r"call|name|term|dub|open-source|unveil|offer|contribute|construct|curate)(?:s|d|ed)?")
-_INTRO = re.compile(rf"\b{_SUBJECT}\s+(?:\(\w{{1,4}}\)\s+)?(?:(?:\w+ly|also|further|then|first|next|"
-                    rf"here|now|finally|therefore|thus|hence)\s+)?(?:(?:can|will)\s+)?"
-                    rf"{_VERB}\b\s*,?\s*(?P<rest>.*)")
+# "we propose", matched as the verb (found by the trigger automaton) and the subject before it
+_INTRO_VERB = re.compile(rf"{_VERB}\b\s*,?\s*")
+_SUBJECT_BEFORE = re.compile(rf"\b{_SUBJECT}\s+(?:\(\w{{1,4}}\)\s+)?(?:(?:\w+ly|also|further|then|"
+                             rf"first|next|here|now|finally|therefore|thus|hence)\s+)?"
+                             rf"(?:(?:can|will)\s+)?$")
 _CALLED = re.compile(r"\b(?:called|named|termed|dubbed|coined|namely|call(?:s|ed)?\s+(?:our|the|this)"
                      r"\s+(?:\w+\s+)?(?:method|approach|model|framework|system|technique|algorithm))"
-                     r"\s*,?\s*(?P<rest>.*)")
-_APPOSITION = re.compile(r"^(?P<rest>.*?),\s+(?:a|an|the)\s+(?:\w+\s+){0,2}?(?:novel|new)\b")
+                     r"\s*,?\s*")
+_APPOSITION = re.compile(r",\s+(?:a|an|the)\s+(?:\w+\s+){0,2}?(?:novel|new)\b")
+# contexts that name other methods a paper uses or compares with: "outperforms FastServe and Orca"
+_COMPARED = re.compile(
+    r"\b(?:compared? (?:with|to|against)|comparisons? (?:with|to|against)|outperform(?:s|ing|ed)?|"
+    r"surpass(?:es|ing|ed)?|beats?|than|versus|vs\.?|baselines?(?: such as| including| like)?|"
+    r"built (?:on|upon)|on top of|extends|extending|"
+    r"state-of-the-art (?:methods?|systems?|models?|baselines?)(?: such as| including)?|"
+    r"(?:such as|including))\s*,?\s+(?P<rest>[^.;:]{0,160})")
+# "such as" / "including" list methods only after a word that says so ("systems such as ...")
+_LIST_HEAD = re.compile(r"\b(?:methods?|systems?|models?|frameworks?|approaches|techniques|"
+                        r"engines?|libraries|baselines?|architectures?|optimizers?)\s*,?\s*$")
+# The first words of the patterns above. A regular expression that starts with a word boundary
+# and alternatives costs a step at every character; one Aho-Corasick pass over the lower-cased
+# text finds where they can start, and each pattern is then only tried there.
+_TRIGGER_WORDS = {
+    "intro": ("propose", "present", "introduce", "develop", "design", "build", "release",
+              "describe", "devise", "create", "call", "name", "term", "dub", "open-source",
+              "unveil", "offer", "contribute", "construct", "curate"),
+    "called": ("called", "named", "termed", "dubbed", "coined", "namely", "call"),
+    "compared": ("compare", "comparison", "outperform", "surpass", "beat", "than", "versus", "vs",
+                 "baseline", "built", "on top of", "extend", "state-of-the-art", "such as",
+                 "including"),
+}
+_triggers = None
+
+
+def _trigger_automaton():  # -> ahocorasick.Automaton
+    global _triggers
+    if _triggers is None:
+        import ahocorasick
+
+        automaton = ahocorasick.Automaton()
+        kinds: dict[str, list[str]] = {}
+        for kind, words in _TRIGGER_WORDS.items():
+            for word in words:
+                kinds.setdefault(word, []).append(kind)
+        for word, word_kinds in kinds.items():
+            automaton.add_word(word, (len(word), tuple(word_kinds)))
+        automaton.make_automaton()
+        _triggers = automaton
+    return _triggers
+
+
+def _trigger_hits(text: str) -> list[tuple[int, str]]:
+    """(position, kind) of every place a pattern may start, in text order."""
+    hits = []
+    for end, (length, kinds) in _trigger_automaton().iter(lower_same_length(text)):
+        start = end - length + 1
+        if start and text[start - 1].isalnum():
+            continue
+        hits.extend((start, kind) for kind in kinds)
+    return hits
+
+
 _INTRO_CUE = re.compile(r"\b(?:we|our|this paper|this work|novel|propose[sd]?|introduce[sd]?)\b",
                         re.IGNORECASE)
 _ACRONYM = re.compile(r"\(\s*([A-Za-z][A-Za-z0-9\-+./&]{1,14}?)s?\s*\)")
@@ -134,12 +193,10 @@ _STOP_BEFORE_NAME = {
 
 def _is_strong(token: str) -> bool:
     """A token that only a name looks like: inner capitals or digits with letters (FastServe, T5)."""
-    letters = [c for c in token if c.isalpha()]
-    if not letters or _BAD_SUFFIX.search(token):
+    rest = token[1:]
+    if rest == rest.lower() and not (token[:1].isalpha() and _DIGIT.search(rest)):
         return False
-    inner_upper = any(c.isupper() for c in token[1:])
-    digit = any(c.isdigit() for c in token)
-    return inner_upper or (digit and token[0].isalpha())
+    return not _BAD_SUFFIX.search(token)
 
 
 def _is_capitalised(token: str) -> bool:
@@ -377,33 +434,97 @@ def _is_descriptor(word: str) -> bool:
     return word in _METHOD_WORDS or word.rstrip("s") in _METHOD_WORDS or word in _KIND_WORDS
 
 
-def _definitions(sentence: str) -> list[tuple[str, list[str], int]]:
-    """Acronyms the sentence defines: (acronym, expansion words, position of the expansion)."""
-    found = []
-    for match in _ACRONYM.finditer(sentence):
-        acronym = match.group(1).rstrip(".")
-        prefix = sentence[: match.start()]
-        clause = re.split(r"[,;:()]|\b(?:and|or|of|with|for|to|by|the|a|an|in|on)\b", prefix)[-1]
-        words = _TOKEN.findall(_clean(clause))
-        # the expansion may carry function words ("Fast Pre-training Technique using Document ...")
-        words = _TOKEN.findall(_clean(prefix))[-(len(acronym) + 4):] if not words else words
-        words = [w for w in words if w not in {",", ":", ";", "(", ")"}]
-        span = _acronym_expansion(acronym, words)
-        if span:
-            found.append((acronym, span, match.start() - len(" ".join(span))))
-    return found
+def _definition(paren: re.Match[str], prefix: str) -> tuple[str, list[str], int] | None:
+    """The acronym a "(ACR)" defines: (acronym, expansion words, offset of the expansion in
+    `prefix`, the sentence up to the parenthesis)."""
+    acronym = paren.group(1).rstrip(".")
+    clause = re.split(r"[,;:()]|\b(?:and|or|of|with|for|to|by|the|a|an|in|on)\b", prefix)[-1]
+    words = _TOKEN.findall(_clean(clause))
+    # the expansion may carry function words ("Fast Pre-training Technique using Document ...")
+    words = _TOKEN.findall(_clean(prefix))[-(len(acronym) + 4):] if not words else words
+    words = [w for w in words if w not in {",", ":", ";", "(", ")"}]
+    span = _acronym_expansion(acronym, words)
+    if not span:
+        return None
+    return acronym, span, len(prefix.rstrip()) - len(" ".join(span))
+
+
+class _Sentences:
+    """Sentence bounds of a text, computed on first use."""
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._starts: list[int] | None = None
+
+    def _bounds(self) -> list[int]:
+        if self._starts is None:
+            self._starts = [0, *(m.end() for m in _SENTENCE.finditer(self._text))]
+        return self._starts
+
+    def index(self, position: int) -> int:
+        return bisect.bisect_right(self._bounds(), position) - 1
+
+    def start(self, number: int) -> int:
+        return self._bounds()[number]
+
+    def end(self, number: int) -> int:
+        starts = self._bounds()
+        return starts[number + 1] if number + 1 < len(starts) else len(self._text)
+
+    def text(self, number: int) -> str:
+        return self._text[self.start(number):self.end(number)]
+
+
+def _listed_names(rest: str) -> list[str]:
+    """The names listed at the start of `rest`: "FastServe, vLLM and Orca by 2x" -> 3 names.
+
+    Only tokens that look like names (inner capitals or digits: FastServe, Mamba-2), not followed
+    by a word that makes them a dataset or a qualifier ("LLaMA-style", "MMLU benchmark")."""
+    names = []
+    tokens = _TOKEN.findall(_clean(rest))
+    i = 0
+    while i < len(tokens) and len(names) < 6:
+        token = tokens[i]
+        if token.casefold() in {"the", "a", "an", "strong", "recent", "existing", "prior",
+                                "previous", "popular", "standard", "vanilla", "competitive"}:
+            i += 1
+            continue
+        if not _is_strong(token) or len(token) < 3 or token.isupper() and len(token) < 4:
+            break
+        follower = tokens[i + 1] if i + 1 < len(tokens) else ""
+        if follower[:1].islower() and follower not in {"and", "or", "by", "on", "in", "with",
+                                                        "across", "while", "at", "for", "under"}:
+            break  # "FlashAttention kernels", "MMLU benchmark": a qualifier, not a listed name
+        if follower[:1].isupper() and not follower.isupper():
+            break  # a longer capitalised phrase: not one name
+        names.append(token)
+        i += 1
+        if i < len(tokens) and tokens[i] in {",", "and", "or"}:
+            i += 1
+            if i < len(tokens) and tokens[i] in {"and", "or"}:
+                i += 1
+            continue
+        break
+    return names
+
+
+def _known(name: str, table: dict[str, str]) -> bool:
+    """Whether `name` is in a table keyed by catalog.form_key (without computing the key)."""
+    key = " ".join(name.replace("-", " ").split())
+    return key in table or key.casefold() in table
 
 
 def discover_paper(paper: Paper) -> list[Introduced]:
     """Every name `paper` introduces or defines, with its kind."""
     found: dict[str, Introduced] = {}
     known_non_methods = non_methods()
+    paper_id = paper.id
 
     def add(name: str, aliases: list[str], kind: str | None, in_title: bool, introduced: bool,
             how: str) -> None:
         name = name.strip(" ,.:;\"'*")
         if (len(name) < 2 or not any(c.isalpha() for c in name) or _stopword(name)
-                or "/" in name or any(form_key(n) in known_non_methods for n in [name, *aliases])):
+                or "/" in name or any(_known(n, known_non_methods) for n in [name, *aliases])):
             return
         kind = (next((k for k in map(name_kind, [name, *aliases]) if k), None)
                 or next((k for a in aliases if (k := kind_from_words(a.split()[-1:]))), None)
@@ -416,7 +537,7 @@ def discover_paper(paper: Paper) -> list[Introduced]:
                     known = other
                     break
         if known is None:
-            found[key] = Introduced(name, paper.id, kind, list(aliases), in_title, introduced, how)
+            found[key] = Introduced(name, paper_id, kind, list(aliases), in_title, introduced, how)
             return
         known.aliases.extend(a for a in aliases if a not in known.aliases and a != known.name)
         if introduced and not known.introduced or in_title:
@@ -430,44 +551,78 @@ def discover_paper(paper: Paper) -> list[Introduced]:
     if name:
         add(name, [], kind_from_words(tail.split()[:6]), True, True, "title")
     text = _clean(paper.abstract)
-    for sentence in _SENTENCE.split(text):
-        match = _INTRO.search(sentence)
-        called = _CALLED.search(sentence)
-        got = None
-        if called and (match or _INTRO_CUE.search(sentence)):
-            got = (_intro_name(called.group("rest"))
-                   or _intro_name(called.group("rest"), lowercase=True))
+    # each pattern runs once over the whole abstract; sentences are only cut around its hits
+    sentences = _Sentences(text)
+    intros: dict[int, re.Match[str]] = {}
+    called_at: dict[int, re.Match[str]] = {}
+    compared: list[re.Match[str]] = []
+    for position, kind in _trigger_hits(text):
+        if kind == "compared":
+            match = _COMPARED.match(text, position)
+            if match and (text[position] not in "si" or text.startswith("state", position)
+                          or _LIST_HEAD.search(text, max(0, position - 30), position)):
+                compared.append(match)
+            continue
+        if kind == "called":
+            match = _CALLED.match(text, position)
+            if match:
+                called_at.setdefault(sentences.index(position), match)
+            continue
+        match = _INTRO_VERB.match(text, position)
+        if match and _SUBJECT_BEFORE.search(text, max(0, position - 60), position):
+            intros.setdefault(sentences.index(position), match)
+    for number in sorted(intros.keys() | called_at.keys()):
+        end = sentences.end(number)
+        match, called, got = intros.get(number), called_at.get(number), None
+        if called and (match or _INTRO_CUE.search(sentences.text(number))):
+            rest = text[called.end():end]
+            got = _intro_name(rest) or _intro_name(rest, lowercase=True)
         if match and not got:
-            got = _intro_name(match.group("rest"))
+            got = _intro_name(text[match.end():end])
         if got:
             add(got[0], got[1], got[2], False, True, got[3])
-        apposition = _APPOSITION.match(sentence)
-        if apposition:
-            tokens = _TOKEN.findall(apposition.group("rest"))
-            name_tokens: list[str] = []
-            for token in reversed(tokens):
-                if token[:1].isupper() or _is_strong(token):
-                    name_tokens.insert(0, token)
-                    continue
-                break
-            if name_tokens and len(name_tokens) <= 3 and any(_is_strong(t) for t in name_tokens):
-                rest = sentence[apposition.end():].split()
-                add(" ".join(name_tokens), [], kind_from_words(rest[:6]), False, True, "apposition")
-        for acronym, span, position in _definitions(sentence):
-            expansion = " ".join(span)
-            before = sentence[max(0, position - 40): max(0, position)].casefold()
-            introduced = bool(re.search(r"\b(?:novel|new|our|proposed)\s+(?:[\w\-]+\s+)?$", before))
-            after = sentence[position + len(expansion):].split(")", 1)[-1].split()[:2]
-            kind = kind_from_words(after) or kind_from_words(reversed(span[-1:]))
-            if kind is None and _NOT_METHOD_TAILS.search(expansion):
-                kind = "task"
-            if kind not in (None, "method") and acronym.casefold() in found:
-                found[acronym.casefold()].kind = kind  # "FinCPRG: A ... Pipeline" is a dataset
-            if not introduced and (kind not in (None, "method")
-                                   or span[-1].casefold().rstrip("s") not in
-                                   {h.rstrip("s") for h in _METHOD_HEADS}):
+    seen_sentences = set()
+    for apposition in _APPOSITION.finditer(text):
+        number = sentences.index(apposition.start())
+        if number in seen_sentences:
+            continue
+        seen_sentences.add(number)
+        tokens = _TOKEN.findall(text[sentences.start(number):apposition.start()])
+        name_tokens: list[str] = []
+        for token in reversed(tokens):
+            if token[:1].isupper() or _is_strong(token):
+                name_tokens.insert(0, token)
                 continue
-            add(acronym, [expansion], kind, False, introduced, "definition")
+            break
+        if name_tokens and len(name_tokens) <= 3 and any(_is_strong(t) for t in name_tokens):
+            rest = text[apposition.end():sentences.end(number)].split()
+            add(" ".join(name_tokens), [], kind_from_words(rest[:6]), False, True, "apposition")
+    for paren in _ACRONYM.finditer(text):
+        number = sentences.index(paren.start())
+        sentence_start = sentences.start(number)
+        definition = _definition(paren, text[sentence_start:paren.start()])
+        if definition is None:
+            continue
+        acronym, span, position = definition
+        position += sentence_start
+        expansion = " ".join(span)
+        before = text[max(sentence_start, position - 40): max(sentence_start, position)].casefold()
+        introduced = bool(re.search(r"\b(?:novel|new|our|proposed)\s+(?:[\w\-]+\s+)?$", before))
+        after = text[paren.end():sentences.end(number)].split()[:2]
+        kind = kind_from_words(after) or kind_from_words(reversed(span[-1:]))
+        if kind is None and _NOT_METHOD_TAILS.search(expansion):
+            kind = "task"
+        if kind not in (None, "method") and acronym.casefold() in found:
+            found[acronym.casefold()].kind = kind  # "FinCPRG: A ... Pipeline" is a dataset
+        if not introduced and (kind not in (None, "method")
+                               or span[-1].casefold().rstrip("s") not in _METHOD_HEAD_STEMS):
+            continue
+        add(acronym, [expansion], kind, False, introduced, "definition")
+    for match in compared:
+        for name in _listed_names(match.group("rest")):
+            if name.casefold() not in found:
+                add(name, [], None, False, False, "compared")
+
     # "Nemotron-CC-Math-3+" in a paper whose title calls Nemotron-CC-Math a dataset
     for item in found.values():
         if item.kind == "method":
@@ -479,8 +634,6 @@ def discover_paper(paper: Paper) -> list[Introduced]:
 
 
 def discover(papers: Iterable[Paper]) -> list[Introduced]:
-    """Names introduced (or defined) by each paper, in paper order."""
-    found: list[Introduced] = []
-    for paper in papers:
-        found.extend(discover_paper(paper))
-    return found
+    """Names introduced (or defined) by each paper, in paper order (per paper: batches may run
+    in parallel, see graphx.parallel)."""
+    return [item for paper in papers for item in discover_paper(paper)]
