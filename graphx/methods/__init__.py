@@ -9,6 +9,7 @@ functions that run in parallel over cores for large corpora.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -48,6 +49,9 @@ def _match_all(matcher: Matcher, papers: list[Paper], jobs: int,
     """extract_batch over every paper, in `jobs` processes when there are `threshold` or more."""
     texts = [(p.title, p.abstract) for p in papers]
     return map_batches(functools.partial(extract_batch, matcher=matcher), texts, jobs, threshold)
+
+
+_PARTS = re.compile(r"[-_ ]")
 
 
 def _singular(name: str) -> str:
@@ -104,6 +108,9 @@ def extract(papers: list[Paper], catalog: list[CatalogEntry] | None = None, jobs
         names = [claim.name, *claim.aliases]
         method_id = next((by_form[k] for n in names for k in (n.casefold(), _singular(n))
                           if k in by_form), None)
+        if method_id is None and claim.how == "compared" and any(
+                part.casefold() in by_form for part in _PARTS.split(claim.name) if part != claim.name):
+            continue  # "Conformer-CTC", "Llama-3-8B": the catalog finds its parts
         if method_id in catalog_ids:
             # a catalog method: the paper may introduce it (Conformer: ...), never redefine it
             if (methods[method_id].generic or claim.kind != "method" or not claim.introduced
