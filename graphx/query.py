@@ -483,8 +483,12 @@ def stats(db: str | Path, top: int = 10) -> dict[str, Any]:
         one = lambda sql: conn.execute(sql).fetchone()[0]  # noqa: E731
         edges = {row[0]: row[1] for row in conn.execute(
             "SELECT kind, COUNT(*) FROM edges GROUP BY kind ORDER BY kind")}
-        edges["mentions"] = one("SELECT COUNT(*) FROM mentions WHERE introduces = 0")
-        edges["introduces"] = one("SELECT COUNT(*) FROM mentions WHERE introduces = 1")
+        # one pass over mentions for all three counts
+        mentions, introduces, introduced = conn.execute(
+            "SELECT COUNT(*), COALESCE(SUM(introduces), 0), "
+            "COUNT(DISTINCT CASE WHEN introduces = 1 THEN method_id END) FROM mentions").fetchone()
+        edges["mentions"] = mentions - introduces
+        edges["introduces"] = introduces
         edges["has_code"] = one("SELECT COUNT(*) FROM paper_repos")
         top_methods = [
             {"name": r["name"], "category": r["category"], "papers": r["papers"],
@@ -496,9 +500,12 @@ def stats(db: str | Path, top: int = 10) -> dict[str, Any]:
         top_papers = [
             {"id": r["id"], "title": r["title"], "degree": r["degree"]}
             for r in conn.execute(
-                "SELECT p.id, p.title, COUNT(*) AS degree FROM papers p JOIN ("
-                " SELECT source AS pid FROM edges UNION ALL SELECT target FROM edges) e"
-                " ON e.pid = p.id GROUP BY p.id ORDER BY degree DESC, p.id LIMIT ?", (top,))
+                # per-end counts come from the edge indexes without touching the table
+                "SELECT p.id, p.title, d.degree FROM (SELECT pid, SUM(n) AS degree FROM ("
+                " SELECT source AS pid, COUNT(*) AS n FROM edges GROUP BY source UNION ALL"
+                " SELECT target, COUNT(*) FROM edges GROUP BY target) GROUP BY pid"
+                " ORDER BY degree DESC, pid LIMIT ?) d JOIN papers p ON p.id = d.pid"
+                " ORDER BY d.degree DESC, p.id", (top,))
         ]
         meta = {r["key"]: r["value"] for r in conn.execute("SELECT key, value FROM meta")}
         return {
@@ -508,7 +515,7 @@ def stats(db: str | Path, top: int = 10) -> dict[str, Any]:
             "papers": one("SELECT COUNT(*) FROM papers"),
             "papers_with_abstract": one("SELECT COUNT(*) FROM papers WHERE abstract <> ''"),
             "methods": one("SELECT COUNT(*) FROM methods WHERE papers > 0"),
-            "methods_introduced": one("SELECT COUNT(DISTINCT method_id) FROM mentions WHERE introduces = 1"),
+            "methods_introduced": introduced,
             "repos": one("SELECT COUNT(*) FROM repos"),
             "edges": edges,
             "top_methods": top_methods,
