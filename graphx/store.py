@@ -36,6 +36,7 @@ from graphx import __version__
 from graphx.errors import StoreError
 from graphx.model import Edge, Graph, Mention, Method, Repo
 from graphx.papers import Paper
+from graphx.speed import no_gc
 
 SCHEMA_VERSION = 1
 
@@ -237,7 +238,7 @@ def repo_from_row(row: sqlite3.Row) -> Repo:
 
 def load(path: str | Path) -> Graph:
     """Read a whole store back into a Graph (for exports, --add and the Python API)."""
-    with opened(path) as conn:
+    with opened(path) as conn, no_gc():  # millions of rows become objects without cycles
         sources: dict[str, list[str]] = {}
         for row in conn.execute("SELECT paper_id, source FROM paper_sources"):
             sources.setdefault(row[0], []).append(row[1])

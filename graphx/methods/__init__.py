@@ -19,6 +19,7 @@ from graphx.methods.matcher import Matcher, is_case_sensitive
 from graphx.model import Mention, Method
 from graphx.papers import Paper
 from graphx.parallel import map_batches
+from graphx.speed import no_gc
 
 __all__ = ["extract", "load_catalog", "Extraction"]
 
@@ -83,6 +84,12 @@ def extract(papers: list[Paper], catalog: list[CatalogEntry] | None = None, jobs
     With `jobs` > 1 and at least `parallel_threshold` papers, discovery and matching run in `jobs`
     processes (graphx.parallel); the result is the same as with one.
     """
+    with no_gc():  # hundreds of thousands of claims and mentions, no cycles among them
+        return _extract(papers, catalog, jobs, parallel_threshold)
+
+
+def _extract(papers: list[Paper], catalog: list[CatalogEntry] | None, jobs: int,
+             parallel_threshold: int) -> Extraction:
     catalog = catalog if catalog is not None else load_catalog()
     methods: dict[str, Method] = {}
     forms: dict[str, list[str | tuple[str, str]]] = {}

@@ -19,6 +19,7 @@ from typing import Any
 
 from graphx.errors import GraphxError, InputError
 from graphx.papers import Paper
+from graphx.speed import no_gc
 from graphx.text import path_text
 
 # Sniffing order matters: the structured formats first, plain text (which accepts much) last.
@@ -201,7 +202,8 @@ def read_sources(
         if on_progress:
             on_progress(str(path))
         try:
-            name, records = read_file(path, format_name)
+            with no_gc():  # one Paper per record, no cycles: the collector only costs time
+                name, records = read_file(path, format_name)
         except InputError as exc:
             report.results.append(SourceResult(exc.source, None, 0, exc.problem))
             continue
