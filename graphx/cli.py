@@ -60,7 +60,10 @@ def handles_errors(command: Callable[..., Any]) -> Callable[..., Any]:
                 output.console(stderr=True).print(line, markup=False)
             raise typer.Exit(exc.exit_code) from None
         except KeyboardInterrupt:
-            output.error("interrupted; nothing already saved was changed")
+            from graphx import atomic
+
+            output.error("interrupted after saving" if atomic.replaced_any() else
+                         "interrupted; the previous store and exports are unchanged")
             raise typer.Exit(130) from None
         except OSError as exc:
             where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
@@ -184,14 +187,12 @@ def enrich_github(
 
     Uses GITHUB_TOKEN when set (never stored). Example: graphx enrich github --offline
     """
-    from graphx import pipeline, store
+    from graphx import pipeline
 
-    graph = store.load(db)
     config = _http_config(offline, refresh, cache_dir, cache_expire)
-    with output.progress("GitHub", total=len(graph.repos)) as advance:
-        warnings = pipeline.enrich_github(graph, config, advance)
-    exports = [name for name in ("html", "graphml", "json") if (db.parent / f"graph.{name}").exists()]
-    pipeline.save(graph, db, exports)
+    with pipeline.updating(db) as graph:
+        with output.progress("GitHub", total=len(graph.repos)) as advance:
+            warnings = pipeline.enrich_github(graph, config, advance)
     for message in warnings:
         output.warn(message)
     repos = list(graph.repos.values())
@@ -226,16 +227,14 @@ def enrich_citations(
 
     Uses S2_API_KEY when set (never stored). Example: graphx enrich citations --rate 1
     """
-    from graphx import pipeline, store
+    from graphx import pipeline
     from graphx.graph import derive_edges
 
-    graph = store.load(db)
     config = _http_config(offline, refresh, cache_dir, cache_expire)
-    with output.progress("Semantic Scholar", total=len(graph.papers)) as advance:
-        warnings = pipeline.enrich_citations(graph, config, rate, advance)
-    graph.edges = derive_edges(graph)
-    exports = [name for name in ("html", "graphml", "json") if (db.parent / f"graph.{name}").exists()]
-    pipeline.save(graph, db, exports)
+    with pipeline.updating(db) as graph:
+        with output.progress("Semantic Scholar", total=len(graph.papers)) as advance:
+            warnings = pipeline.enrich_citations(graph, config, rate, advance)
+        graph.edges = derive_edges(graph)
     for message in warnings:
         output.warn(message)
     summary = {
@@ -601,6 +600,9 @@ def repos(
 
 def main() -> None:
     """Console-script entry point."""
+    from graphx import atomic
+
+    atomic.watch_interrupts()
     if os.environ.get("GRAPHX_DEBUG"):
         app()
         return

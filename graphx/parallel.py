@@ -16,6 +16,8 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
+from graphx.atomic import interrupts_held
+
 T = TypeVar("T")
 
 # (fn, items) while a forked pool runs: the children's copy is what they work on
@@ -24,10 +26,13 @@ _job: tuple[Callable[[Sequence[Any]], list[Any]], Sequence[Any]] | None = None
 
 def _init_worker() -> None:
     # Ctrl-C reaches the whole process group: the parent stops the pool; a worker that also
-    # raised KeyboardInterrupt would print its own traceback
+    # raised KeyboardInterrupt would print its own traceback (or hang the pool). The pool is
+    # started with Ctrl-C held back (atomic.interrupts_held), so none arrives before this.
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
 
 def _run_range(bounds: tuple[int, int]) -> list[Any]:
@@ -62,14 +67,18 @@ def map_batches(fn: Callable[[Sequence[T]], list[Any]], items: Sequence[T], jobs
         _job = (fn, items)
         gc.freeze()  # the children's garbage collector would otherwise copy every inherited page
         try:
-            with multiprocessing.get_context("fork").Pool(jobs, initializer=_init_worker) as pool:
+            with interrupts_held():
+                pool = multiprocessing.get_context("fork").Pool(jobs, initializer=_init_worker)
+            with pool:
                 for part in pool.imap(_run_range, bounds):
                     results.extend(part)
         finally:
             gc.unfreeze()
             _job = None
         return results
-    with multiprocessing.get_context("spawn").Pool(jobs, initializer=_init_worker) as pool:
+    with interrupts_held():
+        pool = multiprocessing.get_context("spawn").Pool(jobs, initializer=_init_worker)
+    with pool:
         for part in pool.imap(_run_batch, [(fn, items[a:b]) for a, b in bounds]):
             results.extend(part)
     return results

@@ -9,13 +9,14 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from graphx import atomic, lock, store
 from graphx import methods as methods_module
-from graphx import store
 from graphx.errors import GraphxError
 from graphx.graph import derive_edges
 from graphx.http import HttpConfig
@@ -125,8 +126,26 @@ def build(
         first = report.errors[0]
         raise GraphxError(f"{first.source}: {first.error} (--strict stops at the first bad source)")
     db_path = Path(db) if db else (Path(out) / DB_NAME if out else None)
+    if not report.records and not (add and db_path is not None and db_path.exists()):
+        raise NothingRead(report)
+    options = dict(catalog_files=catalog_files, jobs=jobs, add=add, exports=exports,
+                   on_progress=on_progress, github=github, citations=citations,
+                   citation_rate=citation_rate, http_config=http_config)
+    if db_path is None:
+        return _build_graph(report, None, **options)
+    # one writer per folder, from reading the previous store (--add) to the last rename
+    with lock.writing(db_path.parent):
+        return _build_graph(report, db_path, **options)
+
+
+def _build_graph(report: ReadReport, db_path: Path | None, catalog_files: Sequence[str | Path],
+                 jobs: int | None, add: bool, exports: Sequence[str],
+                 on_progress: Callable[[str], None] | None, github: bool, citations: bool,
+                 citation_rate: float, http_config: HttpConfig | None) -> BuildResult:
     previous = None
     records = list(report.records)
+    if db_path is not None:
+        store.check_replaceable(db_path)  # before the work, not after it
     if add and db_path is not None and db_path.exists():
         previous = store.load(db_path)
         records = previous.papers + records
@@ -154,13 +173,27 @@ def build(
 def save(graph: Graph, db_path: Path, exports: Sequence[str] = ("html", "graphml", "json")
          ) -> tuple[Path, list[Path]]:
     """Save the store, then the default exports beside it."""
-    saved = store.save(graph, db_path)
     outputs: list[Path] = []
-    if exports:
-        from graphx import export
+    with atomic.together():  # all files replaced at the end, or none
+        saved = store.save(graph, db_path)
+        if exports:
+            from graphx import export
 
-        outputs = export.write_default_exports(graph, db_path.parent, exports)
+            outputs = export.write_default_exports(graph, db_path.parent, exports)
     return saved, outputs
+
+
+@contextmanager
+def updating(db: str | Path) -> Iterator[Graph]:
+    """The store at `db`, loaded for a change and saved (with the exports beside it) when the
+    block ends without an error; all under the folder's write lock (graphx.lock)."""
+    db = Path(db)
+    store.connect(db).close()  # no store or a foreign one: that error, before any lock file
+    with lock.writing(db.parent):
+        graph = store.load(db)
+        yield graph
+        exports = [name for name in ("html", "graphml", "json") if (db.parent / f"graph.{name}").exists()]
+        save(graph, db, exports)
 
 
 def enrich_github(graph: Graph, config: HttpConfig | None = None,

@@ -21,9 +21,7 @@ interrupted build leaves the previous store intact.
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
@@ -32,7 +30,7 @@ from json.encoder import encode_basestring
 from pathlib import Path
 from typing import Any
 
-from graphx import __version__
+from graphx import __version__, atomic
 from graphx.errors import StoreError
 from graphx.model import Edge, Graph, Mention, Method, Repo
 from graphx.papers import Paper
@@ -88,27 +86,38 @@ def _json_strings(values: list[str]) -> str:
 def save(graph: Graph, path: str | Path) -> Path:
     """Write `graph` to a new SQLite file at `path`, atomically replacing any previous store."""
     path = Path(path)
+    check_replaceable(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     except OSError as exc:
         raise StoreError(f"{path.parent}: cannot write the store ({exc.strerror or exc})") from None
-    os.close(fd)
-    tmp = Path(tmp_name)
     try:
-        conn = sqlite3.connect(tmp)
-        try:
-            _write(conn, graph)
-        finally:
-            conn.close()
-        os.replace(tmp, path)
+        with atomic.temporary(path) as tmp:
+            conn = sqlite3.connect(tmp)
+            try:
+                _write(conn, graph)
+            finally:
+                conn.close()
+            atomic.replace(tmp, path)  # now, or with the build's exports (atomic.together)
     except sqlite3.Error as exc:
-        tmp.unlink(missing_ok=True)
         raise StoreError(f"{path}: cannot write the store ({exc})") from None
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    except OSError as exc:  # e.g. a full disk
+        raise StoreError(f"{path}: cannot write the store ({exc.strerror or exc})") from None
     return path
+
+
+def check_replaceable(path: Path) -> None:
+    """Never replace a file that is not a graphx store (a typo in --db must not eat a file)."""
+    if path.is_dir():
+        raise StoreError(f"{path}: is a folder, not a store")
+    if not path.exists():
+        return
+    try:
+        connect(path).close()
+    except StoreError as exc:
+        if "not a graphx store" in str(exc) or "empty file" in str(exc):
+            raise StoreError(f"{exc}; graphx replaces only its own stores: remove it or choose "
+                             "another --db") from None
 
 
 def _write(conn: sqlite3.Connection, graph: Graph) -> None:
@@ -185,6 +194,8 @@ def connect(path: str | Path) -> sqlite3.Connection:
         raise StoreError(f"{path}: no store here (run `graphx build SOURCE` first, or pass --db)")
     if path.is_dir():
         raise StoreError(f"{path}: is a folder, not a store")
+    if path.stat().st_size == 0:
+        raise StoreError(f"{path}: empty file, not a graphx store")
     try:
         conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
         conn.row_factory = sqlite3.Row

@@ -6,10 +6,10 @@ Every writer takes a Graph (usually a filtered view, see graphx.views) and write
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from graphx import atomic
 from graphx.errors import GraphxError
 from graphx.model import Graph
 
@@ -22,21 +22,12 @@ def atomic_write(path: str | Path, write: Callable[[Path], None]) -> Path:
     path = Path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        os.close(fd)
+        with atomic.temporary(path) as tmp:
+            write(tmp)
+            os.chmod(tmp, 0o644)
+            atomic.replace(tmp, path)  # now, or with the rest of a build (atomic.together)
     except OSError as exc:
         raise GraphxError(f"{path}: cannot write ({exc.strerror or exc})") from None
-    tmp = Path(tmp_name)
-    try:
-        write(tmp)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise GraphxError(f"{path}: cannot write ({exc.strerror or exc})") from None
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
     return path
 
 
