@@ -32,7 +32,8 @@ CATEGORIES = {
 
 def slug(name: str) -> str:
     """A stable id for a method name."""
-    text = re.sub(r"[^0-9a-z]+", "-", name.casefold()).strip("-")
+    # "+" is part of a name: LoRA+ and ZeRO++ are not LoRA and ZeRO
+    text = re.sub(r"[^0-9a-z]+", "-", name.casefold().replace("+", " plus ")).strip("-")
     return f"m-{text}" if text else "m-" + str(abs(hash(name)))
 
 
@@ -142,7 +143,8 @@ def load_catalog(extra: list[str | Path] | None = None) -> list[CatalogEntry]:
         for entry in _entries(_parse_yaml(path.read_text("utf-8"), str(path)), str(path), "catalog"):
             if entry.id in by_id:  # the same method in two data files: merge forms
                 known = by_id[entry.id]
-                known.aliases.extend(a for a in entry.aliases if a not in known.aliases)
+                known.aliases.extend(a for a in [entry.name, *entry.aliases]
+                                     if a not in known.aliases and a != known.name)
                 if known.case_sensitive is None:
                     known.case_sensitive = entry.case_sensitive
             else:

@@ -199,6 +199,11 @@ def _is_strong(token: str) -> bool:
     return not _BAD_SUFFIX.search(token)
 
 
+def _is_title_strong(word: str) -> bool:
+    """Like _is_strong, for title-case words: "Multi-Token" is a title's capitals, not a name."""
+    return _is_strong(word) and any(_is_strong(part) for part in word.split("-"))
+
+
 def _is_capitalised(token: str) -> bool:
     return token[:1].isupper() and not _BAD_SUFFIX.search(token)
 
@@ -240,7 +245,7 @@ def _title_parts(title: str) -> tuple[str | None, str]:
         return None, tail
     if len(words) == 1:
         return (head, tail) if re.fullmatch(r"[A-Za-z][\w\-+.]*", head) else (None, tail)
-    if any(_is_strong(w) for w in words) or re.fullmatch(r"[A-Z][\w\-]* \d[\w.]*", head):
+    if any(_is_title_strong(w) for w in words) or re.fullmatch(r"[A-Z][\w\-]* \d[\w.]*", head):
         return head, tail
     # ordinary words name a method when they end in a technique's head word ("Momentum
     # Decoding:", "Sequence Parallelism:"), not otherwise ("Little Giants:", "Scale Efficiently:")
