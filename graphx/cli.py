@@ -376,6 +376,10 @@ def _link_label(link: dict[str, Any]) -> str:
     return link["kind"]
 
 
+def _papers(count: int) -> str:
+    return f"{count} paper" + ("" if count == 1 else "s")
+
+
 def _paper_label(paper: dict[str, Any]) -> str:
     return f"{paper['title']} [{paper['id']}]"
 
@@ -458,7 +462,8 @@ def paper(
                    ("Authors", data["authors"]), ("URL", data["url"]),
                    ("Citations", data["citation_count"])])
     if data["abstract"]:
-        output.console().print(textwrap.fill(data["abstract"], width=100), markup=False)
+        output.console().print("\n" + textwrap.fill(data["abstract"], width=100) + "\n",
+                               markup=False)
     output.fields([
         ("Introduces", data["introduces"]), ("Methods", data["methods"]),
         ("Code", [repo_text(r) for r in data["repos"]]),
@@ -500,8 +505,8 @@ def method(
         ("Kind", data["kind"] if data["kind"] != "method" else None),
         ("Generic", "yes (makes no shares_method edges)" if data["generic"] else None),
         ("Introduced by", _paper_label(introducer) if introducer else None),
-        ("Built on by", f"{data['papers_building_on_it']} papers" if introducer else None),
-        ("Mentioned by", f"{data['paper_count']} papers"),
+        ("Built on by", _papers(data["papers_building_on_it"]) if introducer else None),
+        ("Mentioned by", _papers(data["paper_count"])),
     ])
     rows = [{**p, "introduces": "introduces" if p["introduces"] else ""} for p in data["papers"]]
     output.table(rows, [("published", "Date"), ("title", "Paper", 60), ("introduces", "")])

@@ -5,9 +5,9 @@ breadth-first search that reads only the frontier's edges, so a query answers in
 on a 100k-paper store.
 
     >>> from graphx import query
-    >>> query.neighbors("output/graphx.db", "Zipformer", kind="builds_on")["neighbors"][0]["title"]
-    ... # doctest: +SKIP
-    'Conformer: Convolution-augmented Transformer for Speech Recognition'
+    >>> found = query.neighbors("output/graphx.db", "Zipformer", kind="builds_on")  # doctest: +SKIP
+    >>> found["neighbors"][0]["title"], found["neighbors"][0]["links"][0]["methods"]  # doctest: +SKIP
+    ('Conformer: Convolution-augmented Transformer for Speech Recognition', ['Conformer'])
 
 Every function takes the store's path first and raises `NotFoundError` (a one-line message, with
 "did you mean" when something is close) or `AmbiguousError` (with the candidates) for a query
