@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import re
 import subprocess
 import sys
 import time
@@ -310,3 +311,81 @@ def test_the_whole_corpus_through_the_real_command_prints_no_traceback(seed, tmp
         assert any(line.startswith(f"warning: skipped {folder / name}: ") and problem in line
                    for line in lines), name
     assert_seed_built(tmp_path / "out")
+
+
+HOSTILE = [
+    {"title": "Attention </script><script>alert(1)</script> is all you need",
+     "abstract": 'We train a Conformer. <img src=x onerror="alert(2)"> <!-- <script>',
+     "url": "javascript:alert(3)"},
+    {"title": "<img src=x onerror=alert(4)> LoRA for everyone",
+     "abstract": "LoRA adapters. <a href='javascript:alert(5)'>click</a> \u2028 \u2029",
+     "url": "JaVaScRiPt:alert(6)"},
+    {"title": "\u202eRight-to-left\u202c and zero\u200bwidth \u05e9\u05dc\u05d5\u05dd Conformer",
+     "abstract": "Null\x00 and escape \x1b[31m characters with LoRA.",
+     "url": "https://example.org/ok"},
+    {"title": "A {{DATA}} placeholder and a [bold]rich[/bold] tag " + "long " * 400,
+     "abstract": "Conformer and LoRA. https://github.com/evil/repo\"><script>alert(7)</script>"},
+]
+
+
+def test_hostile_records_built_by_the_cli_stay_text_in_every_export(seed, tmp_path):
+    import networkx as nx
+
+    jsonl(tmp_path / "hostile.jsonl", *HOSTILE)
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["build", str(seed), str(tmp_path / "hostile.jsonl"), "--out",
+                                 str(out), "--jobs", "1"])
+    assert result.exit_code == 0, result.output
+    papers = papers_from(out, "hostile.jsonl")
+    assert len(papers) == 4
+    page = (out / "graph.html").read_text(encoding="utf-8")
+    embedded = re.search(r'<script type="application/json" id="graphx-data">(.*?)</script>',
+                         page, re.S).group(1)
+    assert "<" not in embedded
+    nodes = {n["id"]: n for n in json.loads(embedded)["nodes"]}
+    for paper in papers:
+        assert (nodes[paper.id]["title"], nodes[paper.id]["abstract"]) == (paper.title,
+                                                                         paper.abstract)
+        assert nodes[paper.id]["url"] in (None, "https://example.org/ok")
+    graphml = nx.read_graphml(out / "graph.graphml")
+    assert {graphml.nodes[p.id]["label"] for p in papers} == {p.title for p in papers}
+    document = json.loads((out / "graph.json").read_text(encoding="utf-8"))
+    assert {p["title"] for p in document["papers"]} >= {p.title for p in papers}
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="needs /usr/bin/chromium")
+def test_hostile_records_never_run_in_chromium(seed, tmp_path):
+    sync_api = pytest.importorskip("playwright.sync_api")
+    jsonl(tmp_path / "hostile.jsonl", *HOSTILE)
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["build", str(seed), str(tmp_path / "hostile.jsonl"), "--out",
+                                 str(out), "--jobs", "1"])
+    assert result.exit_code == 0, result.output
+    titles = [p.title for p in papers_from(out, "hostile.jsonl")]
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM))
+        page = browser.new_page()
+        dialogs, errors, requests = [], [], []
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.on("request", lambda r: requests.append(r.url))
+        url = (out / "graph.html").resolve().as_uri()
+        page.goto(url)
+        page.wait_for_function("window.graphxReady === true", timeout=30_000)
+        for title in titles:
+            node = page.evaluate("t => window.graphxData.nodes.find(n => n.title === t).id", title)
+            page.evaluate("id => window.graphxFocus(id)", node)  # fills the details panel
+            assert title in page.locator("#details").inner_text()
+            page.fill("#search", title[:12])
+            assert title[:12] in page.locator("#search-results").inner_text()
+        assert page.evaluate("document.querySelectorAll('img, #details script, b').length") == 0
+        hrefs = page.evaluate("Array.from(document.querySelectorAll('a')).map(a => a.href)")
+        assert all(h.startswith(("http://", "https://")) for h in hrefs)
+        page.wait_for_timeout(200)
+        browser.close()
+    assert (dialogs, errors) == ([], [])
+    assert requests == [url]

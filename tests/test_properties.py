@@ -224,3 +224,34 @@ def test_text_no_writer_accepts_is_removed_from_paper_fields(text):
     for value in (paper.title, paper.abstract, paper.authors[0]):
         value.encode("utf-8")
         assert all(ch.isprintable() for ch in value)
+
+
+DATA_SCRIPT = re.compile(r'<script type="application/json" id="graphx-data">(.*?)</script>', re.S)
+
+
+@FAST
+@given(graphs, clean)
+def test_html_keeps_any_text_as_data_that_cannot_end_its_script(graph, title):
+    import html
+
+    from graphx.export.html import render
+
+    page = render(graph, title=title).lower()
+    empty = render(Graph(), title="t").lower()
+    # no text from the graph can close a script or open one: as many tags as an empty page has
+    assert (page.count("</script"), page.count("<script")) == (
+        empty.count("</script"), empty.count("<script"))
+    page = render(graph, title=title)
+    (embedded,) = DATA_SCRIPT.findall(page)
+    assert "<" not in embedded and "\u2028" not in embedded and "\u2029" not in embedded
+    data = json.loads(embedded)
+    nodes = {n["id"]: n for n in data["nodes"]}
+    for paper in graph.papers:
+        node = nodes[paper.id]
+        assert (node["title"], node["abstract"], node["authors"]) == (
+            paper.title, paper.abstract, paper.authors)
+    assert nodes["m-x"]["label"] == graph.methods["m-x"].name
+    assert nodes["repo:own/repo"]["description"] == graph.repos["own/repo"].description
+    assert data["meta"]["title"] == title
+    (page_title,) = re.findall(r"<title>(.*?)</title>", page, re.S)
+    assert html.unescape(page_title) == title and "<" not in page_title
