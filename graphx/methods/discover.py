@@ -285,7 +285,7 @@ def _acronym_expansion(acronym: str, before: list[str], loose: bool = False,
             continue
         content = [w for w in span if w.casefold() not in _FUNCTION_WORDS]
         if (len(content) > (2 * len(letters) + 2 if longest else len(letters) + 1)
-                or len(content) < 2 and len(letters) > 3):
+                or len(content) < 2 and len(letters) > 3 and not loose):
             continue
         text = " ".join(span).lower()
         pos = 0

@@ -1,0 +1,186 @@
+"""Method extraction: aliases, boundaries, case rules, introduced names, and non-methods left out."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from graphx.methods import extract, load_catalog
+from graphx.methods.discover import discover_paper, title_name
+from graphx.papers import Paper
+
+
+@pytest.fixture(scope="module")
+def catalog():
+    return load_catalog()
+
+
+def methods_of(papers: list[Paper], catalog, kind: str = "method") -> dict[str, dict[str, bool]]:
+    """Per paper title: {method name: introduces} for methods of `kind` (generic terms left out)."""
+    result = extract(papers, catalog)
+    out: dict[str, dict[str, bool]] = {p.title: {} for p in papers}
+    titles = {p.id: p.title for p in papers}
+    for mention in result.mentions:
+        method = result.methods[mention.method_id]
+        if method.kind == kind and not method.generic:
+            out[titles[mention.paper_id]][method.name] = mention.introduces
+    return out
+
+
+def one(title: str, abstract: str, catalog) -> dict[str, bool]:
+    return methods_of([Paper(title, abstract)], catalog)[title]
+
+
+def test_seed_build_zipformer_introduces_zipformer_and_builds_on_conformer(seed_build) -> None:
+    graph = seed_build.graph
+    by_title = {p.title: p for p in graph.papers}
+    zipformer = next(p for t, p in by_title.items() if t.startswith("Zipformer:"))
+    conformer = next(p for t, p in by_title.items() if t.startswith("Conformer:"))
+    mine = {m.method_id: m.introduces for m in graph.mentions if m.paper_id == zipformer.id}
+    assert mine.get("m-zipformer") is True
+    assert mine.get("m-conformer") is False
+    assert graph.methods["m-conformer"].introduced_by == conformer.id
+    builds_on = [e for e in graph.edges if e.kind == "builds_on" and e.source == zipformer.id]
+    assert any(e.target == conformer.id and "Conformer" in e.methods for e in builds_on)
+
+
+def test_word_boundaries_no_lora_inside_exploration(catalog) -> None:
+    found = one("Exploration of deep nets", "We study exploration, colorado and floral data.", catalog)
+    assert "LoRA" not in found
+
+
+def test_acronym_and_expansion_are_one_method(catalog) -> None:
+    found = one("Cheap tuning", "We use low-rank adaptation (LoRA); LoRA adapters are small. "
+                "Low Rank Adaptation works.", catalog)
+    assert "LoRA" in found
+    result = extract([Paper("Cheap tuning", "Low-rank adaptation (LoRA) and LoRA again.")], catalog)
+    assert [m.method_id for m in result.mentions].count("m-lora") == 1
+
+
+def test_plurals_and_hyphenation(catalog) -> None:
+    found = one("Speech", "Conformers and E-Branchformer models with mixture-of-experts layers "
+                "trained by knowledge distillation.", catalog)
+    assert {"Conformer", "E-Branchformer", "knowledge distillation"} <= set(found)
+    assert "Branchformer" not in found  # leftmost-longest: E-Branchformer only
+
+
+@pytest.mark.parametrize("text, absent", [
+    ("We clip gradients and adam was not used.", {"CLIP", "Adam"}),
+    ("The mamba snake is not a model; bert is a name.", {"Mamba", "BERT"}),
+    ("moe is a word here.", {"mixture of experts"}),
+])
+def test_case_rules_for_short_forms(catalog, text: str, absent: set[str]) -> None:
+    assert not absent & set(one("Untitled note", text, catalog))
+
+
+def test_case_rules_find_the_real_names(catalog) -> None:
+    found = one("Models", "We fine-tune CLIP with Adam, compare Mamba and BERT, and a MoE.", catalog)
+    assert {"CLIP", "Adam", "Mamba", "BERT"} <= set(found)
+
+
+def test_coordinated_heads_and_versions(catalog) -> None:
+    result = extract([Paper("Scaling", "We combine tensor, pipeline, and data parallelism on "
+                            "Llama 3.1 and Qwen2.5-Math.")], catalog)
+    names = {result.methods[m.method_id].name for m in result.mentions}
+    assert {"tensor parallelism", "pipeline parallelism", "data parallelism"} <= names
+    surfaces = {m.surface for m in result.mentions}
+    assert {"Llama 3.1", "Qwen2.5-Math"} <= surfaces
+
+
+@pytest.mark.parametrize("title, name", [
+    ("Zipformer: A faster and better encoder", "Zipformer"),
+    ("GECToR -- Grammatical Error Correction: Tag, Not Rewrite", "GECToR"),
+    ("FastSpeech 2: Fast and High-Quality End-to-End Text to Speech", "FastSpeech 2"),
+    ("Momentum Decoding: Open-ended Text Generation", "Momentum Decoding"),
+    ("When LLMs are Unfit Use FastFit: Fast Text Classification", "FastFit"),
+    ("Towards Better Models: A Study", None),
+    ("Little Giants: Synthesizing Data at Scale", None),
+    ("Multi-Token Prediction Revisited: When Does It Help", None),
+])
+def test_title_names(title: str, name: str | None) -> None:
+    assert title_name(title) == name
+
+
+@pytest.mark.parametrize("abstract, name, aliases", [
+    ("Existing systems are slow. We present FastServe, a distributed inference serving system.",
+     "FastServe", []),
+    ("We introduce an efficient LLM inference scheduler Sarathi-Serve inspired by Sarathi.",
+     "Sarathi-Serve", []),
+    ("We propose Web Rephrase Augmented Pre-training (WRAP) that rephrases documents.",
+     "WRAP", ["Web Rephrase Augmented Pre-training"]),
+    ("We call our method generate-then-read (GenRead), which prompts a model.",
+     "GenRead", ["generate-then-read"]),
+    ("We propose a novel parallel decoding approach, namely hidden transfer, which decodes.",
+     "hidden transfer", []),
+    ("Dynamic SplitFuse, a novel prompt and generation composition strategy, helps.",
+     "Dynamic SplitFuse", []),
+])
+def test_discovery_reads_what_the_abstract_introduces(abstract: str, name: str,
+                                                      aliases: list[str]) -> None:
+    found = {i.name: i for i in discover_paper(Paper("Some untitled study of systems", abstract))}
+    assert name in found and found[name].introduced and found[name].kind == "method"
+    assert found[name].aliases == aliases
+
+
+def test_introduced_name_links_papers_that_mention_it(catalog) -> None:
+    first = Paper("Zorbformer: A Tiny Encoder", "We propose Zorbformer, a new encoder.",
+                  published="2024-01-01")
+    second = Paper("Speech with small models", "We compare against Zorbformer on noisy audio.")
+    found = methods_of([first, second], catalog)
+    assert found[first.title] == {"Zorbformer": True}
+    assert found[second.title].get("Zorbformer") is False
+
+
+def test_defined_acronym_of_a_technique_links_its_short_form(catalog) -> None:
+    first = Paper("Memory for encoders", "We add a gated memory retention network (GMRN) to the "
+                  "encoder of an end-to-end model.")
+    second = Paper("Long audio", "Our model uses a GMRN in every block.")
+    found = methods_of([first, second], catalog)
+    assert "GMRN" in found[first.title] and "GMRN" in found[second.title]
+    assert found[first.title]["GMRN"] is False  # defined, not introduced
+
+
+def test_datasets_benchmarks_metrics_and_hardware_are_not_methods(catalog) -> None:
+    papers = [
+        Paper("DocBench: A Benchmark for Evaluating Document Reading Systems",
+              "We introduce DocBench, a benchmark of 229 documents. We report word error rate "
+              "(WER) and accuracy on A100 GPUs and graphics processing units (GPUs)."),
+        Paper("LLeQA corpus", "We introduce and release the Long-form Legal Question Answering "
+              "(LLeQA) dataset of 1,868 questions."),
+        Paper("Speech results", "Our system reaches 2.1% WER on LibriSpeech with a Conformer."),
+    ]
+    methods = methods_of(papers, catalog)
+    everything = {name for found in methods.values() for name in found}
+    assert not everything & {"DocBench", "LLeQA", "WER", "GPU", "GPUs", "A100", "LibriSpeech",
+                             "word error rate", "accuracy"}
+    assert "Conformer" in methods["Speech results"]
+    others = methods_of(papers, catalog, kind="benchmark")
+    assert "DocBench" in others[papers[0].title]
+    assert "LLeQA" in methods_of(papers, catalog, kind="dataset")[papers[1].title]
+
+
+def test_ordinary_word_names_match_only_as_proper_names(catalog) -> None:
+    first = Paper("Lookahead: An Inference Acceleration Framework", "We propose Lookahead.")
+    second = Paper("Search in games", "A lookahead search helps. Lookahead search also helps.")
+    third = Paper("Fast decoding", "We compare with Lookahead and Medusa.")
+    found = methods_of([first, second, third], catalog)
+    assert found[first.title] == {"Lookahead": True}
+    assert "Lookahead" not in found[second.title]
+    assert found[third.title].get("Lookahead") is False
+
+
+def test_user_catalog_extends_extraction(tmp_path: Path) -> None:
+    extra = tmp_path / "extra.yaml"
+    extra.write_text("- {name: Gloopnet, aliases: [gloop network], category: architecture}\n")
+    paper = Paper("A study", "We train a gloop network on speech.")
+    assert "Gloopnet" not in one(paper.title, paper.abstract, load_catalog())
+    assert "Gloopnet" in one(paper.title, paper.abstract, load_catalog([extra]))
+
+
+def test_extraction_is_a_pure_function_of_papers_and_catalog(catalog) -> None:
+    papers = [Paper("Zipformer: A faster encoder", "We propose Zipformer, better than Conformer."),
+              Paper("Conformer: Convolution-augmented Transformer", "We propose Conformer.")]
+    first, second = extract(papers, catalog), extract(list(papers), catalog)
+    assert first.mentions == second.mentions
+    assert first.methods.keys() == second.methods.keys()
