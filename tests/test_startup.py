@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-HEAVY = ("networkx", "pyvis", "requests", "requests_cache", "bs4", "lxml")
+# pydantic: typer 0.29 imports it to coerce every option (pyproject keeps typer below it)
+HEAVY = ("networkx", "pyvis", "requests", "requests_cache", "bs4", "lxml", "pydantic")
 
 
 def _imported_after(argv: list[str]) -> list[str]:
