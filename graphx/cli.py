@@ -315,7 +315,8 @@ def export_command(
     method: Optional[str] = typer.Option(None, "--method", "-m", help="Only papers that mention "
                                          "or introduce this method."),
     focus: Optional[str] = typer.Option(None, "--focus", help="Only the papers around this one "
-                                        "(id, arXiv id or title)."),
+                                        "(id, arXiv id, title or part of it, or a method it "
+                                        "introduced)."),
     depth: int = typer.Option(1, "--depth", min=0, help="Links away from --focus."),
     min_weight: Optional[float] = typer.Option(None, "--min-weight", help="Drop lighter relations."),
     max_nodes: Optional[int] = typer.Option(None, "--max-nodes", min=1, help="Keep the "
@@ -329,11 +330,12 @@ def export_command(
 
     Example: graphx export --format html --method Conformer --out conformer.html
     """
-    from graphx import export, store, views
+    from graphx import export, query, store, views
 
-    kinds = [k.strip() for value in kind for k in value.split(",") if k.strip()]
+    # the same resolver as `graphx paper` / `neighbors`: same answers, same "did you mean"
+    focus_id = query.resolve(db, focus)["id"] if focus else None
     graph = store.load(db)
-    view = views.filtered_view(graph, kinds=kinds or None, method=method, focus=focus,
+    view = views.filtered_view(graph, kinds=kind or None, method=method, focus=focus_id,
                                depth=depth, min_weight=min_weight, max_nodes=max_nodes,
                                since=since)
     if format_name == "html" and max_nodes is None:

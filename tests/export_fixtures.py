@@ -34,6 +34,11 @@ def hostile_graph(tmp_path: Path) -> Graph:
     repo.html_url = "javascript:alert(4)"
     repo.description = "<script>alert(5)</script>"
     repo.stars, repo.language, repo.status = 7, "<i>Python</i>", "ok"
+    repo.forks, repo.topics, repo.license = 3, ["lora", "<u>x</u>"], "MIT"
+    repo.created_at, repo.pushed_at, repo.default_branch = "2024-05-01", "2025-02-03", "main"
+    # a citation between the two papers that share the repo (as citation enrichment adds)
+    first, second = graph.papers[0].id, graph.papers[1].id
+    graph.edges.append(Edge(first, second, "cites", 1.0, []))
     return graph
 
 

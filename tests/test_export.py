@@ -200,7 +200,7 @@ def test_json_follows_the_documented_schema(seed_build):
                                      "arxiv_id", "url", "repos", "methods", "introduces", "sources"}
     assert set(doc["methods"][0]) == {"name", "aliases", "category", "generic", "papers",
                                       "introduced_by"}
-    assert set(doc["repos"][0]) == {"name", "url", "stars", "language", "description",
+    assert set(doc["repos"][0]) >= {"name", "url", "stars", "language", "description",
                                     "pushed_at", "license", "archived", "papers"}
     assert len(doc["edges"]) == len(graph.edges)
     assert set(doc["edges"][0]) == {"source", "target", "kind", "weight", "methods"}
@@ -305,3 +305,25 @@ def test_export_bad_options_are_usage_errors_and_unknown_names_one_line(seed_db,
     result = export_cli("--db", str(seed_db), "--focus", "the", "--out", str(tmp_path / "x.html"))
     assert result.exit_code == 1 and "matches" in result.output and "papers" in result.output
     assert not (tmp_path / "x.html").exists()
+
+
+def test_repo_metadata_and_citations_reach_every_format(tmp_path):
+    import networkx as nx
+
+    graph = hostile_graph(tmp_path)
+    doc = json.loads(write(graph, "json", tmp_path / "g.json").read_text(encoding="utf-8"))
+    repo = doc["repos"][0]
+    assert (repo["stars"], repo["forks"], repo["license"], repo["topics"]) == (7, 3, "MIT",
+                                                                               ["lora", "<u>x</u>"])
+    assert any(e["kind"] == "cites" for e in doc["edges"])
+    g = nx.read_graphml(write(graph, "graphml", tmp_path / "g.graphml"))
+    node = g.nodes["repo:evil/repo"]
+    assert (node["stars"], node["forks"], node["license"], node["created_at"]) == (
+        7, 3, "MIT", "2024-05-01")
+    assert node["topics"] == "lora; <u>x</u>" and node["default_branch"] == "main"
+    first, second = graph.papers[0].id, graph.papers[1].id
+    assert "cites" in g.edges[first, second]["kind"].split("+")
+    data = embedded_data(write(graph, "html", tmp_path / "g.html").read_text(encoding="utf-8"))
+    page_repo = next(n for n in data["nodes"] if n["type"] == "repo")
+    assert (page_repo["stars"], page_repo["forks"], page_repo["license"]) == (7, 3, "MIT")
+    assert {"from": first, "to": second, "kind": "cites", "weight": 1.0, "methods": []} in data["edges"]

@@ -159,6 +159,29 @@ def test_hostile_text_shows_literally_and_never_runs(browser, tmp_path):
         repo = page.js("() => window.graphxData.nodes.find(n => n.type === 'repo').id")
         page.js("id => window.graphxFocus(id)", repo)
         assert "<script>alert(5)</script>" in page.page.locator("#details").inner_text()
+        # citations are drawn apart from the other relations: red, dashed, with an arrow
+        cites = page.js("() => window.edges.get({filter: e => e.kind === 'cites'})")
+        others = page.js("() => window.edges.get({filter: e => e.kind !== 'cites'})")
+        assert len(cites) == 1 and cites[0]["dashes"] and cites[0]["arrows"]["to"]["enabled"]
+        assert {e["color"]["color"] for e in others}.isdisjoint({cites[0]["color"]["color"]})
+        assert page.page.locator("input[data-kind=cites]").is_checked()
+        # an edge's tooltip names the methods it stands for (only shares_method shown here)
+        for kind in ("cites", "same_repo", "mentions", "introduces", "has_code"):
+            if page.page.locator(f"input[data-kind={kind}]").count():  # kinds present only
+                page.page.click(f"input[data-kind={kind}]")
+        page.page.click("input[data-type=repo]")
+        share = page.js("() => window.edges.get({filter: e => e.kind === 'shares_method'})[0]")
+        point = page.js("""e => {
+            const a = window.network.getPosition(e.from), b = window.network.getPosition(e.to);
+            const p = window.network.canvasToDOM({x: a.x + (b.x - a.x) * 0.3,
+                                                  y: a.y + (b.y - a.y) * 0.3});
+            const box = document.getElementById('graph').getBoundingClientRect();
+            return {x: box.left + p.x, y: box.top + p.y};
+        }""", share)
+        page.page.mouse.move(point["x"], point["y"])
+        page.page.wait_for_timeout(300)
+        tip = page.page.locator("#tooltip").inner_text()
+        assert "shares a method" in tip and "LoRA" in tip and "FlashAttention" in tip
         # markup never became elements; javascript: URLs never became links
         assert page.js("document.querySelectorAll('img, b, i, #details script').length") == 0
         hrefs = page.js("Array.from(document.querySelectorAll('a')).map(a => a.href)")

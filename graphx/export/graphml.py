@@ -5,7 +5,8 @@ What the file holds (every key named after its attribute, `named_key_ids` style)
 - nodes: `label` and `type` (paper | method | repo) on every node; papers add title, abstract,
   published (ISO), year, arxiv_id, upvotes, url, authors, methods, introduces; methods add
   category, generic, origin, papers, introduced_by; repos add url, stars, forks, language,
-  license, description, pushed_at, archived, status, topics. `x` / `y` (the HTML page's layout)
+  license, description, created_at, pushed_at, archived, default_branch, status, topics.
+  `x` / `y` (the HTML page's layout)
   when the graph is small enough to lay out quickly.
 - edges: `kind` and `weight` on every edge; paper-paper relations add `methods` (the shared or
   introduced methods that explain them) and `weight_<kind>` per relation.
@@ -42,8 +43,9 @@ NODE_KEYS: list[tuple[str, str]] = [
     ("category", "string"), ("generic", "boolean"), ("origin", "string"), ("papers", "int"),
     ("introduced_by", "string"),
     ("stars", "int"), ("forks", "int"), ("language", "string"), ("license", "string"),
-    ("description", "string"), ("pushed_at", "string"), ("archived", "boolean"),
-    ("status", "string"), ("topics", "string"),
+    ("description", "string"), ("created_at", "string"), ("pushed_at", "string"),
+    ("archived", "boolean"), ("default_branch", "string"), ("status", "string"),
+    ("topics", "string"),
     ("x", "double"), ("y", "double"),
 ]
 EDGE_KINDS_ORDER = ("shares_method", "builds_on", "same_repo", "cites")
@@ -120,8 +122,9 @@ def node_records(graph: Graph) -> Iterator[tuple[str, dict[str, Any]]]:
         yield f"repo:{r.name}", {
             "label": r.canonical or r.name, "type": "repo", "url": r.url, "stars": r.stars,
             "forks": r.forks, "language": r.language, "license": r.license,
-            "description": r.description, "pushed_at": r.pushed_at, "archived": r.archived,
-            "status": r.status, "topics": r.topics,
+            "description": r.description, "created_at": r.created_at, "pushed_at": r.pushed_at,
+            "archived": r.archived, "default_branch": r.default_branch, "status": r.status,
+            "topics": r.topics,
         }
 
 

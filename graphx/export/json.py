@@ -56,6 +56,10 @@ def to_document(graph: Graph) -> dict[str, Any]:
                 "name": r.name, "url": r.url, "stars": r.stars, "language": r.language,
                 "description": r.description, "pushed_at": r.pushed_at, "license": r.license,
                 "archived": r.archived, "papers": repo_papers.get(r.name, []),
+                # GitHub metadata beyond the documented core (additive: readers may ignore it)
+                "forks": r.forks, "topics": list(r.topics), "created_at": r.created_at,
+                "default_branch": r.default_branch, "status": r.status,
+                "canonical": r.canonical,
             }
             for r in graph.repos.values()
         ],
