@@ -8,7 +8,8 @@
   whose Authorization it ignores, so a response hook drops that name from Vary before caching
   (the token is the same for every request of a run, so the answer does not vary with it).
 - Redirects are followed here, one cached request per hop: requests' own redirect history keeps
-  the original request headers (the token) in what the cache stores.
+  the original request headers (the token) in what the cache stores. A redirect to another
+  origin (scheme, host, port) is followed without the secret headers.
 - 5xx answers, timeouts and resets are retried a bounded number of times with backoff.
 """
 
@@ -138,7 +139,12 @@ def request(config: HttpConfig, method: str, url: str, **kwargs: Any) -> request
         location = response.headers.get("Location")
         if response.status_code not in (301, 302, 303, 307, 308) or not location:
             return response
-        url = urljoin(url, location)
+        target = urljoin(url, location)
+        if _origin(target) != _origin(url) and kwargs.get("headers"):
+            # a token is for the host it was issued for, not for wherever a redirect points
+            kwargs["headers"] = {k: v for k, v in kwargs["headers"].items()
+                                 if k.lower() not in {h.lower() for h in SECRET_HEADERS}}
+        url = target
         if response.status_code == 303:
             method, kwargs = "GET", {k: v for k, v in kwargs.items() if k not in ("data", "json")}
     raise NetworkError(f"{_public(url)}: too many redirects")
@@ -174,6 +180,17 @@ def _request_once(config: HttpConfig, method: str, url: str, **kwargs: Any) -> r
             time.sleep(delay)
             delay *= 2
     raise NetworkError(f"{_public(url)}: {last_error} after {config.retries + 1} attempts")
+
+
+def _origin(url: str) -> tuple[str, str, int | None]:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    return parts.scheme.lower(), (parts.hostname or "").lower(), port
 
 
 def _public(url: str) -> str:

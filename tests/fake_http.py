@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import socket
+import struct
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -16,6 +18,7 @@ class Reply:
     body: Any = None  # dict/list -> JSON; str/bytes as they are
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
+    reset: bool = False  # close the connection with a TCP reset instead of answering
 
 
 @dataclass
@@ -46,6 +49,13 @@ class FakeServer:
                 reply = outer.handler(seen)
                 if reply.delay:
                     threading.Event().wait(reply.delay)
+                if reply.reset:
+                    # SO_LINGER 0: close() sends RST, what a crashed server or proxy does
+                    self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                                               struct.pack("ii", 1, 0))
+                    self.connection.close()
+                    self.close_connection = True
+                    return
                 body = reply.body
                 if isinstance(body, (dict, list)):
                     body = json.dumps(body).encode()

@@ -190,7 +190,8 @@ def enrich(graph: Graph, config: http.HttpConfig | None = None, rate: float = 1.
             paper.extra["s2_id"] = record["paperId"]
         if isinstance(record.get("citationCount"), int):
             paper.extra["citation_count"] = record["citationCount"]
-        for reference in record.get("references") or []:
+        references = record.get("references")
+        for reference in references if isinstance(references, list) else []:
             target = _corpus_id(reference, by_external)
             if target and target != paper_id:
                 cites.add((paper_id, target))

@@ -19,6 +19,8 @@ from typing import Any
 from graphx import http
 from graphx.errors import GraphxError
 from graphx.model import Graph, Repo
+from graphx.papers import clean_text
+from graphx.repos import parse_repo_url
 from graphx.text import scrub
 
 DEFAULT_API = "https://api.github.com"
@@ -88,24 +90,37 @@ def _rate_limit_wait(response: Any) -> float | None:
     return None
 
 
+def _count(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
+
+
+def _text(value: Any, limit: int = 1000) -> str | None:
+    return clean_text(value, limit) or None if isinstance(value, str) else None
+
+
 def _fill(repo: Repo, data: dict[str, Any]) -> None:
+    """Copy the answer's fields, each only when it has the type GitHub documents: the answer is
+    untrusted (a proxy's error page, a changed API) and ends up in the store and the page."""
     data = scrub(data)
-    license_info = data.get("license") or {}
+    license_info = data.get("license")
+    topics = data.get("topics")
     repo.status = "ok"
-    repo.stars = data.get("stargazers_count")
-    repo.forks = data.get("forks_count")
-    repo.language = data.get("language")
-    repo.topics = [t for t in data.get("topics") or [] if isinstance(t, str)]
-    repo.license = license_info.get("spdx_id") if isinstance(license_info, dict) else None
-    repo.description = data.get("description")
-    repo.created_at = data.get("created_at")
-    repo.pushed_at = data.get("pushed_at")
-    repo.archived = data.get("archived")
-    repo.default_branch = data.get("default_branch")
+    repo.stars = _count(data.get("stargazers_count"))
+    repo.forks = _count(data.get("forks_count"))
+    repo.language = _text(data.get("language"), 100)
+    repo.topics = [t for t in topics if isinstance(t, str)][:50] if isinstance(topics, list) else []
+    repo.license = _text(license_info.get("spdx_id"), 100) if isinstance(license_info, dict) else None
+    repo.description = _text(data.get("description"))
+    repo.created_at = _text(data.get("created_at"), 40)
+    repo.pushed_at = _text(data.get("pushed_at"), 40)
+    archived = data.get("archived")
+    repo.archived = archived if isinstance(archived, bool) else None
+    repo.default_branch = _text(data.get("default_branch"), 200)
     html_url = data.get("html_url")
     repo.html_url = html_url if isinstance(html_url, str) and html_url.startswith("https://") else None
     full_name = data.get("full_name")
-    if isinstance(full_name, str) and full_name.lower() != repo.name.lower():
+    if isinstance(full_name, str) and parse_repo_url(f"https://github.com/{full_name}") == full_name \
+            and full_name.lower() != repo.name.lower():
         repo.canonical = full_name
     repo.fetched_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
 
