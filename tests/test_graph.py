@@ -130,3 +130,23 @@ def test_cites_edges_survive_derivation_but_not_dangling_or_self_ones():
         Edge("2401.00001", "9999.99999", "cites"),
     ])
     assert [(e.source, e.target) for e in derive_edges(graph)] == [("2401.00001", "2401.00002")]
+
+
+def test_two_claims_to_one_name_resolve_to_one_introducer_consistently():
+    from graphx.pipeline import assemble
+
+    papers = [
+        Paper("Improving speech encoders", "We propose Branchformer, a new encoder.",
+              arxiv_id="2101.00001", published="2021-01-01"),
+        Paper("Branchformer: Parallel MLP-Attention Architectures", "We propose Branchformer.",
+              arxiv_id="2207.02971", published="2022-07-06"),
+        Paper("E-Branchformer: Branchformer with Enhanced merging", "It extends Branchformer.",
+              arxiv_id="2210.00077", published="2022-09-30"),
+    ]
+    graph = assemble(papers, jobs=1)
+    builds_on = {(e.source, e.target) for e in graph.edges if e.kind == "builds_on"
+                 and "Branchformer" in e.methods}
+    # the paper whose title names it wins over the earlier claim; everyone else points at it
+    assert ("2210.00077", "2207.02971") in builds_on
+    assert ("2101.00001", "2207.02971") in builds_on
+    assert all(target == "2207.02971" and source != target for source, target in builds_on)
