@@ -68,8 +68,9 @@ def plural_forms(form: str) -> list[str]:
     return forms
 
 
-# a version after a family name: "Llama 3.1", "Qwen2.5-Math", "DeepSeek-R1" (kept in the surface)
-_VERSION = re.compile(r"(?:[ \-]?v?\d+(?:\.\d+)*[a-z]?(?![\w%]|\.\d))?(?:-(?:[A-Z][a-z]+|[A-Z]\d+(?:\.\d+)?)(?![\w]))*")
+# a version after a family name: "Llama 3.1", "Qwen2.5-Math", "DeepSeek-R1", "QwQ-32B" (kept in the
+# surface)
+_VERSION = re.compile(r"(?:[ \-]?v?\d+(?:\.\d+)*[a-z]?(?![\w%]|\.\d))?(?:-(?:[A-Z][a-z]+|[A-Z]\d+(?:\.\d+)?|\d+(?:\.\d+)?[BMK])(?![\w]))*")
 # "tensor, pipeline, and data parallelism", "greedy/beam search": modifiers sharing one head
 _COORDINATED = re.compile(r"((?:[A-Za-z][\w\-]*,\s+)*[A-Za-z][\w\-]*)(?:,?\s+(?:and|or|&)\s+|/)$")
 
