@@ -122,8 +122,11 @@
   }
   var kindOn = {};
   Object.keys(KINDS).forEach(function (k) { kindOn[k] = KINDS[k].on; });
-  // on big graphs the many paper-method lines cost most of each frame: off until asked for
-  if (big) kindOn.mentions = false;
+  // on big graphs every drawn line costs start-up time and each frame: facts (paper-method,
+  // paper-repo lines) and same_repo start hidden there, one click away
+  if (big) {
+    ["mentions", "introduces", "has_code", "same_repo"].forEach(function (k) { kindOn[k] = false; });
+  }
   var nodesView = new vis.DataView(nodes, {filter: visible});
   var edgesView = new vis.DataView(edges, {filter: function (e) { return kindOn[e.kind]; }});
 
