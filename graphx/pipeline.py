@@ -133,6 +133,7 @@ def build(
                    citation_rate=citation_rate, http_config=http_config)
     if db_path is None:
         return _build_graph(report, None, **options)
+    store.check_replaceable(db_path)  # before the work (and any lock file), not after it
     # one writer per folder, from reading the previous store (--add) to the last rename
     with lock.writing(db_path.parent):
         return _build_graph(report, db_path, **options)
@@ -144,8 +145,6 @@ def _build_graph(report: ReadReport, db_path: Path | None, catalog_files: Sequen
                  citation_rate: float, http_config: HttpConfig | None) -> BuildResult:
     previous = None
     records = list(report.records)
-    if db_path is not None:
-        store.check_replaceable(db_path)  # before the work, not after it
     if add and db_path is not None and db_path.exists():
         previous = store.load(db_path)
         records = previous.papers + records
