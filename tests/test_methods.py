@@ -115,12 +115,22 @@ def test_title_names(title: str, name: str | None) -> None:
      "hidden transfer", []),
     ("Dynamic SplitFuse, a novel prompt and generation composition strategy, helps.",
      "Dynamic SplitFuse", []),
+    ("Our changes: 4) new activation functions SwooshR and SwooshL work better than Swish.",
+     "SwooshL", []),
+    ("We find attention heads that retrieve facts, which we dub retrieval heads.",
+     "retrieval heads", []),
 ])
 def test_discovery_reads_what_the_abstract_introduces(abstract: str, name: str,
                                                       aliases: list[str]) -> None:
     found = {i.name: i for i in discover_paper(Paper("Some untitled study of systems", abstract))}
     assert name in found and found[name].introduced and found[name].kind == "method"
     assert found[name].aliases == aliases
+
+
+def test_ordinary_phrases_after_naming_words_are_not_names() -> None:
+    paper = Paper("Pruning token embeddings", "Surviving tokens are mostly nouns and named "
+                  "entities. Apps such as real-time video-call translation need low latency.")
+    assert {i.name for i in discover_paper(paper)} == set()
 
 
 def test_introduced_name_links_papers_that_mention_it(catalog) -> None:

@@ -45,7 +45,8 @@ _KIND_WORDS = {
     "suite": "benchmark", "testbed": "benchmark", "arena": "benchmark", "evaluation": "benchmark",
     "challenge": "benchmark", "test": "benchmark", "dataset": "dataset", "datasets": "dataset",
     "corpus": "dataset", "corpora": "dataset", "collection": "dataset", "resource": "dataset",
-    "questions": "dataset", "instructions": "dataset", "annotations": "dataset",
+    "questions": "dataset", "set": "dataset", "problems": "dataset", "examples": "dataset",
+    "samples": "dataset", "pairs": "dataset", "documents": "dataset", "trajectories": "dataset", "instructions": "dataset", "annotations": "dataset",
     "metric": "metric", "metrics": "metric", "score": "metric", "measure": "metric",
     "task": "task", "tasks": "task", "problem": "task", "survey": "survey", "review": "survey",
     "position": "survey", "study": "study", "analysis": "study", "investigation": "study",
@@ -116,8 +117,11 @@ _SUBJECT_BEFORE = re.compile(rf"\b{_SUBJECT}\s+(?:\(\w{{1,4}}\)\s+)?(?:(?:\w+ly|
                              rf"first|next|here|now|finally|therefore|thus|hence)\s+)?"
                              rf"(?:(?:can|will)\s+)?$")
 _CALLED = re.compile(r"\b(?:called|named|termed|dubbed|coined|namely|call(?:s|ed)?\s+(?:our|the|this)"
-                     r"\s+(?:\w+\s+)?(?:method|approach|model|framework|system|technique|algorithm))"
+                     r"\s+(?:\w+\s+)?(?:method|approach|model|framework|system|technique|algorithm)|"
+                     r"(?:call|dub|term)\s+(?:(?:it|this|them|these)\s+)?)"
                      r"\s*,?\s*")
+# "new activation functions SwooshR and SwooshL": names right after "novel" / "new" and a few words
+_NOVEL = re.compile(r"(?:novel|new)\s+(?:[a-z][\w\-]*\s+){0,4}(?P<rest>[^.;:]{0,120})")
 _APPOSITION = re.compile(r",\s+(?:a|an|the)\s+(?:\w+\s+){0,2}?(?:novel|new)\b")
 # contexts that name other methods a paper uses or compares with: "outperforms FastServe and Orca"
 _COMPARED = re.compile(
@@ -136,7 +140,8 @@ _TRIGGER_WORDS = {
     "intro": ("propose", "present", "introduce", "develop", "design", "build", "release",
               "describe", "devise", "create", "call", "name", "term", "dub", "open-source",
               "unveil", "offer", "contribute", "construct", "curate"),
-    "called": ("called", "named", "termed", "dubbed", "coined", "namely", "call"),
+    "called": ("called", "named", "termed", "dubbed", "coined", "namely", "call", "dub", "term"),
+    "novel": ("novel", "new"),
     "compared": ("compare", "comparison", "outperform", "surpass", "beat", "than", "versus", "vs",
                  "baseline", "built", "on top of", "extend", "state-of-the-art", "such as",
                  "including"),
@@ -208,10 +213,16 @@ def _is_capitalised(token: str) -> bool:
     return token[:1].isupper() and not _BAD_SUFFIX.search(token)
 
 
-def kind_from_words(words: Iterable[str]) -> str | None:
+_KIND_STOP = {"that", "which", "who", "to", "for", "with", "by", "on", "in", "from", "using",
+              "where", "while", "whose", "via"}
+
+
+def kind_from_words(words: Iterable[str], forward: bool = True) -> str | None:
     """The kind the first describing word gives ("a new benchmark for" -> benchmark), if any."""
     for word in words:
         key = word.casefold().strip(".,:;()")
+        if forward and key in _KIND_STOP:  # "X that rephrases documents": what X does
+            return None
         if key in _METHOD_WORDS:
             return "method"
         if key in _KIND_WORDS:
@@ -220,7 +231,10 @@ def kind_from_words(words: Iterable[str]) -> str | None:
 
 
 def name_kind(name: str) -> str | None:
-    last = re.split(r"[\s\-_]", name)[-1]
+    words = re.split(r"[\s\-_]", name)
+    last = words[-1]
+    if len(words) > 1 and _KIND_WORDS.get(last.casefold()) in ("benchmark", "dataset", "metric"):
+        return _KIND_WORDS[last.casefold()]  # "FollowRAG Benchmark", "X-Dataset"
     if _NAME_KIND_SUFFIX.search(last) and last.casefold() not in {"set"}:
         return "benchmark" if not last.casefold().endswith("qa") else "dataset"
     return None
@@ -359,8 +373,8 @@ def _intro_name(rest: str, lowercase: bool = False
                 span = _acronym_expansion(inner[0], described, loose=True)
                 after = tokens[i + 3:i + 12]
                 kind = kind_from_words(after[1:8] if after[:1] == [","] else after[:2])
-                return inner[0], [" ".join(span)] if span else [], kind or kind_from_words(
-                    reversed(described)), "intro"
+                kind = kind or kind_from_words(reversed(described), forward=False)
+                return inner[0], [" ".join(span)] if span else [], kind, "intro"
             return None
         if token in {",", ":"} or not token[:1].isupper() and not _is_strong(token):
             if token not in {",", ":"}:
@@ -430,8 +444,8 @@ def _name_after(tokens: list[str], i: int, described: list[str]
             how = "modifier"
         else:  # "We design an efficient GPU memory manager": GPU only qualifies a noun
             return None
-    kind = kind_from_words(after[1:8] if after[:1] == [","] else after[:3]) or kind_from_words(
-        reversed(described))
+    kind = (kind_from_words(after[1:8] if after[:1] == [","] else after[:3])
+            or kind_from_words(reversed(described), forward=False))
     return name, aliases, kind, how
 
 
@@ -480,11 +494,13 @@ class _Sentences:
         return self._text[self.start(number):self.end(number)]
 
 
-def _listed_names(rest: str) -> list[str]:
+def _listed_names(rest: str, lists_only: bool = False) -> list[str]:
     """The names listed at the start of `rest`: "FastServe, vLLM and Orca by 2x" -> 3 names.
 
     Only tokens that look like names (inner capitals or digits: FastServe, Mamba-2), not followed
-    by a word that makes them a dataset or a qualifier ("LLaMA-style", "MMLU benchmark")."""
+    by a word that makes them a dataset or a qualifier ("LLaMA-style", "MMLU benchmark"). With
+    `lists_only`, a name must be followed by punctuation, a list word or a verb-like word, as in
+    "new activation functions SwooshR and SwooshL work better"."""
     names = []
     tokens = _TOKEN.findall(_clean(rest))
     i = 0
@@ -497,8 +513,12 @@ def _listed_names(rest: str) -> list[str]:
         if not _is_strong(token) or len(token) < 3 or token.isupper() and len(token) < 4:
             break
         follower = tokens[i + 1] if i + 1 < len(tokens) else ""
-        if follower[:1].islower() and follower not in {"and", "or", "by", "on", "in", "with",
-                                                        "across", "while", "at", "for", "under"}:
+        in_list = bool(names) and tokens[i - 1] in {"and", "or", ","}
+        if lists_only and not in_list and follower not in _FOLLOWERS | {"", ",", "(", ")"}:
+            break
+        if (follower[:1].islower() and not in_list
+                and follower not in {"and", "or", "by", "on", "in", "with", "across", "while",
+                                     "at", "for", "under"}):
             break  # "FlashAttention kernels", "MMLU benchmark": a qualifier, not a listed name
         if follower[:1].isupper() and not follower.isupper():
             break  # a longer capitalised phrase: not one name
@@ -561,6 +581,7 @@ def discover_paper(paper: Paper) -> list[Introduced]:
     intros: dict[int, re.Match[str]] = {}
     called_at: dict[int, re.Match[str]] = {}
     compared: list[re.Match[str]] = []
+    novel: list[re.Match[str]] = []
     for position, kind in _trigger_hits(text):
         if kind == "compared":
             match = _COMPARED.match(text, position)
@@ -569,9 +590,16 @@ def discover_paper(paper: Paper) -> list[Introduced]:
                 compared.append(match)
             continue
         if kind == "called":
+            if position and text[position - 1] == "-":
+                continue  # "video-call translation"
             match = _CALLED.match(text, position)
             if match:
                 called_at.setdefault(sentences.index(position), match)
+            continue
+        if kind == "novel":
+            match = _NOVEL.match(text, position)
+            if match:
+                novel.append(match)
             continue
         match = _INTRO_VERB.match(text, position)
         if match and _SUBJECT_BEFORE.search(text, max(0, position - 60), position):
@@ -579,9 +607,13 @@ def discover_paper(paper: Paper) -> list[Introduced]:
     for number in sorted(intros.keys() | called_at.keys()):
         end = sentences.end(number)
         match, called, got = intros.get(number), called_at.get(number), None
-        if called and (match or _INTRO_CUE.search(sentences.text(number))):
+        if called:
             rest = text[called.end():end]
-            got = _intro_name(rest) or _intro_name(rest, lowercase=True)
+            cue = bool(match or _INTRO_CUE.search(sentences.text(number)))
+            # a lower-case name only where the sentence introduces it ("named entities" is not)
+            got = _intro_name(rest) or (_intro_name(rest, lowercase=True) if cue else None)
+            if got and not cue:
+                got = (*got[:3], "called")  # a new name, but never a claim on a catalog one
         if match and not got:
             got = _intro_name(text[match.end():end])
         if got:
@@ -614,7 +646,7 @@ def discover_paper(paper: Paper) -> list[Introduced]:
         before = text[max(sentence_start, position - 40): max(sentence_start, position)].casefold()
         introduced = bool(re.search(r"\b(?:novel|new|our|proposed)\s+(?:[\w\-]+\s+)?$", before))
         after = text[paren.end():sentences.end(number)].split()[:2]
-        kind = kind_from_words(after) or kind_from_words(reversed(span[-1:]))
+        kind = kind_from_words(after) or kind_from_words(reversed(span[-1:]), forward=False)
         if kind is None and _NOT_METHOD_TAILS.search(expansion):
             kind = "task"
         if kind not in (None, "method") and acronym.casefold() in found:
@@ -623,6 +655,10 @@ def discover_paper(paper: Paper) -> list[Introduced]:
                                or span[-1].casefold().rstrip("s") not in _METHOD_HEAD_STEMS):
             continue
         add(acronym, [expansion], kind, False, introduced, "definition")
+    for match in novel:
+        for name in _listed_names(match.group("rest"), lists_only=True):
+            if name.casefold() not in found:
+                add(name, [], None, False, True, "novel")
     for match in compared:
         for name in _listed_names(match.group("rest")):
             if name.casefold() not in found:
