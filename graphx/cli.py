@@ -351,10 +351,9 @@ def export_command(
         return
     left = (f" ({summary['left_out_papers']} papers left out: --max-nodes to change)"
             if summary["left_out_papers"] else "")
-    output.console().print(
-        f"Wrote {written}: {summary['papers']} papers, {summary['methods']} methods, "
-        f"{summary['repos']} repos, {summary['relations']} relations{left}", highlight=False,
-        soft_wrap=True)
+    counts = ", ".join(f"{summary[key]} {key if summary[key] != 1 else key[:-1]}"
+                       for key in ("papers", "methods", "repos", "relations"))
+    output.console().print(f"Wrote {written}: {counts}{left}", highlight=False, soft_wrap=True)
 
 
 class Kind(str, Enum):
