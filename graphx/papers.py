@@ -121,6 +121,22 @@ class Paper:
         self._title_key = normalize_title(self.title)
         self._title_id: str | None = None
 
+    @classmethod
+    def cleaned(cls, **fields: Any) -> Paper:
+        """A paper from fields that went through the cleaning above once already (e.g. read back
+        from the store): the same Paper, without paying for the cleaning a second time."""
+        paper = cls.__new__(cls)
+        for name in cls.__dataclass_fields__:
+            if name in fields:
+                value = fields[name]
+            else:
+                default = cls.__dataclass_fields__[name]
+                value = default.default_factory() if callable(default.default_factory) else default.default
+            setattr(paper, name, value)
+        paper._title_key = normalize_title(paper.title)
+        paper._title_id = None
+        return paper
+
     @property
     def title_key(self) -> str:
         """The normalised title (computed once: merging asks for it often)."""

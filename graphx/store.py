@@ -231,13 +231,30 @@ def opened(path: str | Path) -> Iterator[sqlite3.Connection]:
 
 def paper_from_row(row: sqlite3.Row, sources: list[str] | None = None,
                    repos: list[str] | None = None) -> Paper:
-    paper = Paper(
+    # the store holds papers as graphx cleaned them when it built the store: not cleaned again
+    return Paper.cleaned(
         title=row["title"], abstract=row["abstract"] or "", arxiv_id=row["arxiv_id"], doi=row["doi"],
-        published=row["published"], date_text=row["date_text"], authors=json.loads(row["authors"]),
-        author_count=row["author_count"], upvotes=row["upvotes"], url=row["url"],
-        repos=repos or [], sources=sources or [], extra=json.loads(row["extra"] or "{}"),
+        published=row["published"], date_text=row["date_text"],
+        authors=_string_list(row["authors"]), author_count=row["author_count"],
+        upvotes=row["upvotes"], url=row["url"], repos=repos or [], sources=sources or [],
+        extra=json.loads(row["extra"]) if row["extra"] and row["extra"] != "{}" else {},
     )
-    return paper
+
+
+_decode = json.JSONDecoder().raw_decode
+_lists: dict[str, list[str]] = {}
+
+
+def _string_list(text: str | None) -> list[str]:
+    """A JSON list as the store writes it; the many repeated ones (edge method lists) decoded once."""
+    if not text:
+        return []
+    cached = _lists.get(text)
+    if cached is None:
+        cached = _decode(text)[0]
+        if len(_lists) < 100_000:
+            _lists[text] = cached
+    return list(cached)
 
 
 def repo_from_row(row: sqlite3.Row) -> Repo:
@@ -267,14 +284,18 @@ def load(path: str | Path) -> Graph:
             data["generic"] = bool(data["generic"])
             data["aliases"] = json.loads(data["aliases"] or "[]")
             methods[data["id"]] = Method(**data)
+        plain = conn.cursor()
+        plain.row_factory = None  # tuples: millions of rows, no per-row name lookups
         mentions = [
-            Mention(r["paper_id"], r["method_id"], bool(r["introduces"]), r["surface"])
-            for r in conn.execute("SELECT * FROM mentions ORDER BY rowid")
+            Mention(paper_id, method_id, bool(introduces), surface)
+            for paper_id, method_id, introduces, surface in plain.execute(
+                "SELECT paper_id, method_id, introduces, surface FROM mentions ORDER BY rowid")
         ]
         repos = {r["name"]: repo_from_row(r) for r in conn.execute("SELECT * FROM repos")}
         edges = [
-            Edge(r["source"], r["target"], r["kind"], r["weight"], json.loads(r["methods"] or "[]"))
-            for r in conn.execute("SELECT * FROM edges ORDER BY rowid")
+            Edge(source, target, kind, weight, _string_list(methods_json))
+            for source, target, kind, weight, methods_json in plain.execute(
+                "SELECT source, target, kind, weight, methods FROM edges ORDER BY rowid")
         ]
         source_rows = [dict(r) for r in conn.execute("SELECT * FROM sources ORDER BY rowid")]
         meta = {r["key"]: r["value"] for r in conn.execute("SELECT key, value FROM meta")}

@@ -63,3 +63,20 @@ def test_foreign_corrupt_and_future_stores_are_refused_clearly(tmp_path):
         store.connect(future)
     with pytest.raises(StoreError, match="no store here"):
         store.connect(tmp_path / "missing.db")
+
+
+def test_loaded_papers_equal_the_built_ones_field_for_field(seed_build):
+    # loading skips re-cleaning the text: the papers must still be exactly the ones built
+    loaded = {p.id: p for p in store.load(seed_build.db_path).papers}
+    for paper in seed_build.graph.papers:
+        assert loaded[paper.id] == paper
+        assert loaded[paper.id].title_key == paper.title_key
+
+
+def test_loaded_edges_own_their_method_lists(seed_build):
+    edges = [e for e in store.load(seed_build.db_path).edges if e.methods]
+    first = edges[0]
+    twins = [e for e in edges[1:] if e.methods == first.methods]
+    first.methods.append("changed")
+    assert all("changed" not in e.methods for e in twins)
+    assert all("changed" not in e.methods for e in store.load(seed_build.db_path).edges)
