@@ -65,6 +65,13 @@ def _reset_peak() -> None:
         pass  # elsewhere the peak stays cumulative: still an upper bound per stage
 
 
+def _cpu() -> float:
+    import resource
+
+    own, workers = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + workers.ru_utime + workers.ru_stime
+
+
 class Stopwatch:
     """Times named stages; each records seconds and the process's peak RSS during it."""
 
@@ -73,14 +80,16 @@ class Stopwatch:
 
     def run(self, name: str, fn: Any, *args: Any, **kwargs: Any) -> Any:
         _reset_peak()
+        cpu = _cpu()
         start = time.perf_counter()
         try:
             value = fn(*args, **kwargs)
         except Exception as exc:  # noqa: BLE001 - a stage that breaks is reported, not fatal
             self.results[name] = {"error": f"{type(exc).__name__}: {exc}"[:300]}
             return None
+        # CPU seconds of this process and its workers: far steadier than wall time on a busy machine
         self.results[name] = {"s": round(time.perf_counter() - start, 3),
-                              "peak_mib": round(_peak_mib())}
+                              "cpu_s": round(_cpu() - cpu, 3), "peak_mib": round(_peak_mib())}
         return value
 
 
@@ -242,6 +251,7 @@ def bench(papers: int, jobs: int, workdir: Path, cli_build: bool) -> dict[str, A
     if all("s" in t for t in timed):
         row["build"] = {"s": round(sum(t["s"] for t in timed), 3),
                         "peak_mib": max(t["peak_mib"] for t in timed)}
+        row["build_cpu_s"] = round(sum(t["cpu_s"] for t in timed), 2)
 
     if cli_build:
         _say(f"{papers}: graphx build")
@@ -317,6 +327,7 @@ MEASURES = [
     ("derive edges", lambda r: r.get("stages", {}).get("edges")),
     ("write store", lambda r: r.get("stages", {}).get("store")),
     ("build (sum of the four)", lambda r: r.get("build")),
+    ("build CPU seconds (all processes)", lambda r: r.get("build_cpu_s")),
     ("`graphx build` process", lambda r: r.get("cli_build")),
     ("floor (JSONL + one AC pass)", lambda r: r.get("floor")),
     ("build / floor", lambda r: r.get("build_vs_floor")),
@@ -366,11 +377,19 @@ def print_table(rows: list[dict[str, Any]], machine: dict[str, Any]) -> None:
         grid.add_column(name, justify="left" if i == 0 else "right")
     for line in cells:
         grid.add_row(*line)
-    Console().print(grid)
+    Console(width=max(140, Console().width)).print(grid)  # no wrapping when piped
     notes = sorted({f"{k}: {v['skipped']}" for r in rows for k, v in _flat(r) if "skipped" in v}
                    | {f"{k} failed: {v['error']}" for r in rows for k, v in _flat(r) if "error" in v})
     for note in notes:
         print(f"note: {note}")
+
+
+def markdown(rows: list[dict[str, Any]]) -> str:
+    """The table as Markdown (for the README)."""
+    header, cells = table_rows(rows)
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join(["---"] + ["---:"] * (len(header) - 1)) + "|"]
+    lines += ["| " + " | ".join(c or "" for c in line) + " |" for line in cells]
+    return "\n".join(lines)
 
 
 def _flat(row: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
@@ -412,6 +431,7 @@ def main() -> None:
     parser.add_argument("--no-cli-build", action="store_true",
                         help="skip timing `graphx build` as a separate process")
     parser.add_argument("--out", type=Path, default=RESULTS, help="folder for the JSON results")
+    parser.add_argument("--markdown", action="store_true", help="also print the table as Markdown")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -430,8 +450,12 @@ def main() -> None:
     result = args.out / f"run-{'-'.join(str(r['papers']) for r in rows)}-{stamp}.json"
     header, cells = table_rows(rows)
     result.write_text(json.dumps({"machine": machine, "rows": rows,
-                                  "table": {"header": header, "rows": cells}}, indent=2))
+                                  "table": {"header": header, "rows": cells},
+                                  "markdown": markdown(rows)}, indent=2))
     print_table(rows, machine)
+    if args.markdown:
+        print()
+        print(markdown(rows))
     print(f"written: {result}")
 
 
