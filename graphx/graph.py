@@ -15,17 +15,15 @@ Derived (recomputed by every build, so queries and exports always agree):
 
 from __future__ import annotations
 
-import gc
 import math
 from collections import Counter, defaultdict
-from collections.abc import Iterator
-from contextlib import contextmanager
 from itertools import chain
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 from graphx.model import Edge, Graph, Mention, Method
 from graphx.papers import Paper
+from graphx.speed import no_gc
 
 if TYPE_CHECKING:  # pragma: no cover
     import networkx
@@ -37,19 +35,6 @@ MAX_REPO_GROUP = 50
 def hub_threshold(paper_count: int) -> int:
     """Methods in more papers than this are hubs: 5% of the corpus, at least 25, at most 250."""
     return max(25, min(int(0.05 * paper_count), 250))
-
-
-@contextmanager
-def _no_gc() -> Iterator[None]:
-    # a large graph holds millions of objects; the cyclic collector rescanning them while we
-    # allocate pair tuples costs more than the derivation itself (none of it forms cycles)
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _idf(paper_count: int, df: int) -> float:
@@ -194,7 +179,7 @@ def derive_edges(graph: Graph, top_k: int = DEFAULT_TOP_K) -> list[Edge]:
     ids = {p.id for p in graph.papers}
     cites = [e for e in graph.edges if e.kind == "cites" and e.source in ids and e.target in ids
              and e.source != e.target]
-    with _no_gc():
+    with no_gc():
         return [
             *shares_method_edges(graph.papers, graph.methods, graph.mentions, top_k),
             *builds_on_edges(graph.papers, graph.methods, graph.mentions),
