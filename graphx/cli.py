@@ -332,10 +332,11 @@ def export_command(
     """
     from graphx import export, query, store, views
 
-    # the same resolver as `graphx paper` / `neighbors`: same answers, same "did you mean"
+    # the same resolvers as `graphx paper` / `method`: same answers, same "did you mean"
     focus_id = query.resolve(db, focus)["id"] if focus else None
+    method_id = query.resolve_method(db, method)["id"] if method else None
     graph = store.load(db)
-    view = views.filtered_view(graph, kinds=kind or None, method=method, focus=focus_id,
+    view = views.filtered_view(graph, kinds=kind or None, method=method_id, focus=focus_id,
                                depth=depth, min_weight=min_weight, max_nodes=max_nodes,
                                since=since)
     if format_name == "html" and max_nodes is None:

@@ -165,6 +165,16 @@ def _require_method(conn: sqlite3.Connection, name: str) -> sqlite3.Row:
     raise NotFoundError(f'{message}; did you mean "{close}"?' if close else message)
 
 
+def resolve_method(db: str | Path, name: str) -> dict[str, Any]:
+    """The method `name` names (id, name or alias, any case): {"id", "name"}.
+
+    Raises NotFoundError, with a close name when there is one, when no method matches.
+    """
+    with store.opened(db) as conn:
+        row = _require_method(conn, name)
+        return {"id": row["id"], "name": row["name"]}
+
+
 def method(db: str | Path, name: str, limit: int = 20) -> dict[str, Any]:
     """One method: aliases, category, the paper that introduced it, the papers mentioning it.
 

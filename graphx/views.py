@@ -50,56 +50,6 @@ def edge_kinds() -> tuple[str, ...]:
     return (*EDGE_KINDS, *FACT_KINDS)
 
 
-def resolve_paper(graph: Graph, text: str) -> str:
-    """The id of the one paper `text` names: an id, an arXiv id or URL, a title or part of one.
-
-    Raises NotFoundError naming the candidates when nothing or more than one paper matches.
-    """
-    from graphx.errors import NotFoundError
-    from graphx.papers import normalize_title, parse_arxiv_id
-
-    wanted = text.strip()
-    by_id = {p.id: p for p in graph.papers}
-    if wanted in by_id:
-        return wanted
-    arxiv = parse_arxiv_id(wanted)
-    if arxiv and arxiv in by_id:
-        return arxiv
-    key = normalize_title(wanted)
-    if not key:
-        raise NotFoundError(f"no paper matches {text!r}")
-    exact = [p for p in graph.papers if p.title_key == key]
-    if len(exact) == 1:
-        return exact[0].id
-    found = exact or [p for p in graph.papers if key in p.title_key]
-    # a name before the colon ("Zipformer: ...") is how people refer to a paper
-    named = [p for p in found if normalize_title(p.title.split(":", 1)[0]) == key]
-    if len(named) == 1:
-        return named[0].id
-    if len(found) == 1:
-        return found[0].id
-    if not found:
-        raise NotFoundError(f"no paper matches {text!r}")
-    shown = "; ".join(f"{p.id} ({p.title[:60]})" for p in found[:5])
-    more = f" and {len(found) - 5} more" if len(found) > 5 else ""
-    raise NotFoundError(f"{text!r} matches {len(found)} papers: {shown}{more}; give an id or "
-                        "more of the title")
-
-
-def resolve_method(graph: Graph, name: str) -> str:
-    """The id of the method called `name` (its name or an alias, any case)."""
-    from graphx.errors import NotFoundError
-
-    wanted = name.strip().casefold()
-    for method in graph.methods.values():
-        if method.name.casefold() == wanted or method.id.casefold() == wanted:
-            return method.id
-    for method in graph.methods.values():
-        if any(alias.casefold() == wanted for alias in method.aliases):
-            return method.id
-    raise NotFoundError(f"no method called {name!r} in this graph")
-
-
 def filtered_view(graph: Graph, kinds: list[str] | None = None, method: str | None = None,
                   focus: str | None = None, depth: int = 1, min_weight: float | None = None,
                   max_nodes: int | None = None, since: str | None = None) -> Graph:
@@ -109,8 +59,12 @@ def filtered_view(graph: Graph, kinds: list[str] | None = None, method: str | No
     ----------
     kinds: edge kinds to keep (relations such as "builds_on" and facts such as "mentions");
         dropping "mentions"/"introduces" drops method nodes, dropping "has_code" drops repos.
-    method: only papers that mention or introduce this method (name or alias).
-    focus, depth: the papers within `depth` links of the paper `focus` names (over the kept edges).
+    method: only papers that mention or introduce this method (its id).
+    focus, depth: the papers within `depth` links of the paper with id `focus` (over the kept
+        edges).
+
+    Names are resolved beforehand, against the store, by `graphx.query.resolve` (papers) and
+    `graphx.query.resolve_method`: the same answers and "did you mean" as the query commands.
     min_weight: drop relations lighter than this (facts have weight 1).
     max_nodes: keep the best-connected papers only (the page says what was left out).
     since: papers published on or after this ISO date (YYYY, YYYY-MM or YYYY-MM-DD); papers
@@ -118,9 +72,9 @@ def filtered_view(graph: Graph, kinds: list[str] | None = None, method: str | No
 
     Example
     -------
-    >>> view = filtered_view(graph, method="Conformer", kinds=["builds_on"])   # doctest: +SKIP
+    >>> view = filtered_view(graph, method="conformer", kinds=["builds_on"])   # doctest: +SKIP
     """
-    from graphx.errors import GraphxError
+    from graphx.errors import GraphxError, NotFoundError
 
     keep = {p.id for p in graph.papers}
     described: list[str] = []
@@ -128,9 +82,10 @@ def filtered_view(graph: Graph, kinds: list[str] | None = None, method: str | No
         keep = {p.id for p in graph.papers if p.id in keep and _on_or_after(p, since)}
         described.append(f"since {since}")
     if method:
-        method_id = resolve_method(graph, method)
-        keep &= {m.paper_id for m in graph.mentions if m.method_id == method_id}
-        described.append(f"method {graph.methods[method_id].name}")
+        if method not in graph.methods:
+            raise NotFoundError(f"no method with id {method!r} in this graph")
+        keep &= {m.paper_id for m in graph.mentions if m.method_id == method}
+        described.append(f"method {graph.methods[method].name}")
     edges = graph.edges
     if kinds:
         unknown = sorted(set(kinds) - set(edge_kinds()))
@@ -143,9 +98,10 @@ def filtered_view(graph: Graph, kinds: list[str] | None = None, method: str | No
         edges = [e for e in edges if e.weight >= min_weight]
         described.append(f"weight >= {min_weight:g}")
     if focus:
-        centre = resolve_paper(graph, focus)
-        keep = _within(centre, depth, edges, keep | {centre})
-        described.append(f"{depth} link(s) around {centre}")
+        if not any(p.id == focus for p in graph.papers):
+            raise NotFoundError(f"no paper with id {focus!r} in this graph")
+        keep = _within(focus, depth, edges, keep | {focus})
+        described.append(f"{depth} link(s) around {focus}")
     view = subgraph(replace(graph, edges=edges), keep)
     if kinds:
         if "mentions" not in kinds or "introduces" not in kinds:

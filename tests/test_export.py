@@ -301,10 +301,32 @@ def test_export_bad_options_are_usage_errors_and_unknown_names_one_line(seed_db,
         assert result.exit_code == 2, args
     result = export_cli("--db", str(seed_db), "--method", "NoSuchMethod")
     assert result.exit_code == 1
-    assert result.output.strip() == "error: no method called 'NoSuchMethod' in this graph"
+    assert result.output.startswith('error: no method "NoSuchMethod"') and "\n" not in result.output.strip()
     result = export_cli("--db", str(seed_db), "--focus", "the", "--out", str(tmp_path / "x.html"))
     assert result.exit_code == 1 and "matches" in result.output and "papers" in result.output
     assert not (tmp_path / "x.html").exists()
+
+
+def test_export_names_a_method_or_paper_as_the_query_commands_do(seed_db, tmp_path):
+    from typer.testing import CliRunner
+
+    from graphx.cli import app
+
+    # a typo gets the same one-line answer, with the close name, from export and from `method`
+    asked = CliRunner().invoke(app, ["method", "Conformr", "--db", str(seed_db)])
+    result = export_cli("--db", str(seed_db), "--method", "Conformr", "--out", str(tmp_path / "x.html"))
+    assert result.exit_code == asked.exit_code == 1
+    assert result.output == asked.output and 'did you mean "Conformer"' in result.output
+    assert not (tmp_path / "x.html").exists()
+    # an alias and an introduced method's name work as they do in the query commands
+    result = export_cli("--db", str(seed_db), "--format", "json", "--method",
+                        "convolution-augmented transformer", "--focus", "Zipformer",
+                        "--out", str(tmp_path / "x.json"))
+    assert result.exit_code == 0, result.output
+    doc = json.loads((tmp_path / "x.json").read_text(encoding="utf-8"))
+    assert "Zipformer: A faster and better encoder for automatic speech recognition" in [
+        p["title"] for p in doc["papers"]]
+    assert all("Conformer" in p["methods"] + p["introduces"] for p in doc["papers"])
 
 
 def test_repo_metadata_and_citations_reach_every_format(tmp_path):
