@@ -349,3 +349,30 @@ def test_repo_metadata_and_citations_reach_every_format(tmp_path):
     page_repo = next(n for n in data["nodes"] if n["type"] == "repo")
     assert (page_repo["stars"], page_repo["forks"], page_repo["license"]) == (7, 3, "MIT")
     assert {"from": first, "to": second, "kind": "cites", "weight": 1.0, "methods": []} in data["edges"]
+
+
+def test_graphml_reads_back_in_graphology_like_gephi_lite(seed_build, tmp_path):
+    """Gephi Lite reads GraphML with graphology-graphml; runs where node can require it
+    (e.g. NODE_PATH pointing at a node_modules with graphology and graphology-graphml)."""
+    import shutil
+    import subprocess
+
+    node = shutil.which("node")
+    script = tmp_path / "read.js"
+    script.write_text(
+        "const fs = require('fs'); const graphml = require('graphology-graphml');\n"
+        "const {MultiGraph} = require('graphology');\n"
+        "const g = graphml.parse(MultiGraph, fs.readFileSync(process.argv[2], 'utf8'));\n"
+        "const types = {}; g.forEachNode((n, a) => { types[a.type] = (types[a.type] || 0) + 1; });\n"
+        "console.log(JSON.stringify({order: g.order, size: g.size, type: g.type, types}));\n")
+    if node is None or subprocess.run([node, "-e", "require('graphology-graphml')"],
+                                      capture_output=True).returncode != 0:
+        pytest.skip("node with graphology-graphml is not available")
+    done = subprocess.run([node, str(script), str(seed_build.db_path.parent / "graph.graphml")],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    read = json.loads(done.stdout)
+    graph = seed_build.graph
+    assert (read["order"], read["size"]) == expected_graphml_counts(graph)
+    assert read["type"] == "directed"
+    assert read["types"]["paper"] == len(graph.papers) and read["types"]["repo"] == len(graph.repos)
