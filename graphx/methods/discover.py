@@ -339,12 +339,13 @@ def _clean(text: str) -> str:
     return text.replace("**", "").replace("`", "")
 
 
-def _intro_name(rest: str, lowercase: bool = False
+def _intro_name(rest: str, lowercase: bool = False, named: bool = False
                 ) -> tuple[str, list[str], str | None, str] | None:
     """Read the name in "we propose <rest>": skip "a simple, novel method", take the name.
 
     With `lowercase` (after "called" / "namely") a lower-case phrase up to the next comma is
-    the name: "a novel parallel decoding approach, namely hidden transfer, which ...".
+    the name: "a novel parallel decoding approach, namely hidden transfer, which ...". With
+    `named` (right after "called"), any word may follow the name ("called BiasNorm allows").
     """
     tokens = _TOKEN.findall(_clean(rest))
     if lowercase and tokens and tokens[0][:1].islower():
@@ -381,7 +382,7 @@ def _intro_name(rest: str, lowercase: bool = False
                 described.append(token)
             i += 1
             continue
-        got = _name_after(tokens, i, described)
+        got = _name_after(tokens, i, described, named and i == 0)
         if got is not None:
             return got
         described.append(token)  # "an efficient LLM inference scheduler Sarathi-Serve"
@@ -389,7 +390,7 @@ def _intro_name(rest: str, lowercase: bool = False
     return None
 
 
-def _name_after(tokens: list[str], i: int, described: list[str]
+def _name_after(tokens: list[str], i: int, described: list[str], named: bool = False
                 ) -> tuple[str, list[str], str | None, str] | None:
     found = _name_at(tokens, i)
     if found is None:
@@ -442,7 +443,7 @@ def _name_after(tokens: list[str], i: int, described: list[str]
             if later is not None:
                 return later
             how = "modifier"
-        else:  # "We design an efficient GPU memory manager": GPU only qualifies a noun
+        elif not named:  # "We design an efficient GPU memory manager": GPU qualifies a noun
             return None
     kind = (kind_from_words(after[1:8] if after[:1] == [","] else after[:3])
             or kind_from_words(reversed(described), forward=False))
@@ -611,7 +612,8 @@ def discover_paper(paper: Paper) -> list[Introduced]:
             rest = text[called.end():end]
             cue = bool(match or _INTRO_CUE.search(sentences.text(number)))
             # a lower-case name only where the sentence introduces it ("named entities" is not)
-            got = _intro_name(rest) or (_intro_name(rest, lowercase=True) if cue else None)
+            got = (_intro_name(rest, named=True)
+                   or (_intro_name(rest, lowercase=True) if cue else None))
             if got and not cue:
                 got = (*got[:3], "called")  # a new name, but never a claim on a catalog one
         if match and not got:
