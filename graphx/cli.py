@@ -284,8 +284,9 @@ def _one_of(value: str, choices: tuple[str, ...]) -> str:
 
 
 def _kinds(values: list[str]) -> list[str]:
-    known = ("shares_method", "builds_on", "same_repo", "cites", "mentions", "introduces",
-             "has_code")
+    from graphx.views import edge_kinds
+
+    known = edge_kinds()
     kinds = [k.strip() for value in values for k in value.split(",") if k.strip()]
     for name in kinds:
         _one_of(name, known)
