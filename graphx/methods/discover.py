@@ -118,7 +118,7 @@ _SUBJECT_BEFORE = re.compile(rf"\b{_SUBJECT}\s+(?:\(\w{{1,4}}\)\s+)?(?:(?:\w+ly|
                              rf"(?:(?:can|will)\s+)?$")
 _CALLED = re.compile(r"\b(?:called|named|termed|dubbed|coined|namely|call(?:s|ed)?\s+(?:our|the|this)"
                      r"\s+(?:\w+\s+)?(?:method|approach|model|framework|system|technique|algorithm)|"
-                     r"(?:call|dub|term)\s+(?:(?:it|this|them|these)\s+)?)"
+                     r"(?:call|dub|term)\s+(?:(?:it|them)\s+|(?:this|these|our|the)\s+(?P<noun>\w+)\s+)?)"
                      r"\s*,?\s*")
 # "new activation functions SwooshR and SwooshL": names right after "novel" / "new" and a few words
 _NOVEL = re.compile(r"(?:novel|new)\s+(?:[a-z][\w\-]*\s+){0,4}(?P<rest>[^.;:]{0,120})")
@@ -259,7 +259,10 @@ def _title_parts(title: str) -> tuple[str | None, str]:
         return None, tail
     if len(words) == 1:
         return (head, tail) if re.fullmatch(r"[A-Za-z][\w\-+.]*", head) else (None, tail)
-    if any(_is_title_strong(w) for w in words) or re.fullmatch(r"[A-Z][\w\-]* \d[\w.]*", head):
+    if any(w.casefold() in _FUNCTION_WORDS for w in words[1:]):
+        return None, tail  # "Resources for Brewing BEIR:", "Generative AI Beyond LLMs:"
+    if (any(_is_title_strong(w) and not _known(w, non_methods()) and not re.fullmatch(r"[A-Z]+s", w)
+            for w in words) or re.fullmatch(r"[A-Z][\w\-]* \d[\w.]*", head)):
         return head, tail
     # ordinary words name a method when they end in a technique's head word ("Momentum
     # Decoding:", "Sequence Parallelism:"), not otherwise ("Little Giants:", "Scale Efficiently:")
@@ -278,7 +281,7 @@ def _is_head(word: str) -> bool:
 
 
 _FUNCTION_WORDS = {"of", "for", "and", "the", "a", "an", "to", "in", "on", "with", "by", "as",
-                   "using", "via", "from", "at", "into"}
+                   "using", "via", "from", "at", "into", "beyond", "towards", "toward", "without"}
 
 
 def _acronym_expansion(acronym: str, before: list[str], loose: bool = False,
@@ -351,7 +354,8 @@ def _intro_name(rest: str, lowercase: bool = False, named: bool = False
     if lowercase and tokens and tokens[0][:1].islower():
         words = []
         for token in tokens[:5]:
-            if not re.fullmatch(r"[a-z][\w\-]*", token) or token in _FOLLOWERS:
+            if (not re.fullmatch(r"[a-z][\w\-]*", token) or token in _FOLLOWERS
+                    or token in _FUNCTION_WORDS):
                 break
             words.append(token)
         after = tokens[len(words):]
@@ -511,7 +515,9 @@ def _listed_names(rest: str, lists_only: bool = False) -> list[str]:
                                 "previous", "popular", "standard", "vanilla", "competitive"}:
             i += 1
             continue
-        if not _is_strong(token) or len(token) < 3 or token.isupper() and len(token) < 4:
+        token = token.removesuffix("'s")
+        if (not _is_strong(token) or len(token) < 3 or token.isupper() and len(token) < 4
+                or token == token.lower()):
             break
         follower = tokens[i + 1] if i + 1 < len(tokens) else ""
         in_list = bool(names) and tokens[i - 1] in {"and", "or", ","}
@@ -548,7 +554,7 @@ def discover_paper(paper: Paper) -> list[Introduced]:
 
     def add(name: str, aliases: list[str], kind: str | None, in_title: bool, introduced: bool,
             how: str) -> None:
-        name = name.strip(" ,.:;\"'*")
+        name = name.strip(" ,.:;\"'*").removesuffix("'s")
         if (len(name) < 2 or not any(c.isalpha() for c in name) or _stopword(name)
                 or "/" in name or any(_known(n, known_non_methods) for n in [name, *aliases])):
             return
@@ -616,6 +622,8 @@ def discover_paper(paper: Paper) -> list[Introduced]:
                    or (_intro_name(rest, lowercase=True) if cue else None))
             if got and not cue:
                 got = (*got[:3], "called")  # a new name, but never a claim on a catalog one
+            if got and called.group("noun"):  # "we call this metric X"
+                got = (got[0], got[1], kind_from_words([called.group("noun")]) or got[2], got[3])
         if match and not got:
             got = _intro_name(text[match.end():end])
         if got:
