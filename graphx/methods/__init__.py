@@ -55,9 +55,14 @@ def _match_all(matcher: Matcher, papers: list[Paper], jobs: int,
 _PARTS = re.compile(r"[-_ ]")
 
 
+def _key(name: str) -> str:
+    """How names are compared with catalog forms: case, hyphens and spacing folded."""
+    return " ".join(name.casefold().replace("-", " ").split())
+
+
 def _singular(name: str) -> str:
     """The lookup key of a plural acronym or name: "CNNs" -> "cnn"."""
-    key = name.casefold()
+    key = _key(name)
     return key[:-1] if key.endswith("s") and len(key) > 3 else key
 
 
@@ -104,7 +109,7 @@ def _extract(papers: list[Paper], catalog: list[CatalogEntry] | None, jobs: int,
             forms[entry.id] = list(entry.forms)
             sensitivity[entry.id] = entry.case_sensitive
         for form in entry.forms:
-            by_form.setdefault(form.casefold(), entry.id)
+            by_form.setdefault(_key(form), entry.id)
 
     paper_by_id = {p.id: p for p in papers}
     order = {p.id: i for i, p in enumerate(papers)}
@@ -113,10 +118,10 @@ def _extract(papers: list[Paper], catalog: list[CatalogEntry] | None, jobs: int,
     # discovery is per paper, so it runs over the same processes as matching
     for claim in map_batches(discover, papers, jobs, parallel_threshold):
         names = [claim.name, *claim.aliases]
-        method_id = next((by_form[k] for n in names for k in (n.casefold(), _singular(n))
+        method_id = next((by_form[k] for n in names for k in (_key(n), _singular(n))
                           if k in by_form), None)
         if method_id is None and claim.how == "compared" and any(
-                part.casefold() in by_form for part in _PARTS.split(claim.name) if part != claim.name):
+                _key(part) in by_form for part in _PARTS.split(claim.name) if part != claim.name):
             continue  # "Conformer-CTC", "Llama-3-8B": the catalog finds its parts
         if method_id in catalog_ids:
             # a catalog method: the paper may introduce it (Conformer: ...), never redefine it
@@ -129,14 +134,14 @@ def _extract(papers: list[Paper], catalog: list[CatalogEntry] | None, jobs: int,
                                         "discovered", claim.kind)
             forms[method_id] = [_discovered_form(claim.name), *claim.aliases]
             for name in names:
-                by_form.setdefault(name.casefold(), method_id)
+                by_form.setdefault(_key(name), method_id)
         else:  # another paper's discovered name: merge the forms it adds
             known = methods[method_id]
             for alias in claim.aliases:
                 if alias not in known.aliases and alias != known.name:
                     known.aliases.append(alias)
                     forms[method_id].append(alias)
-                    by_form.setdefault(alias.casefold(), method_id)
+                    by_form.setdefault(_key(alias), method_id)
         if claim.introduced:
             claims.setdefault(method_id, []).append(claim)
     introducer: dict[str, str] = {}
