@@ -85,11 +85,16 @@ def handles_errors(command: Callable[..., Any]) -> Callable[..., Any]:
 @app.command()
 @handles_errors
 def build(
-    sources: list[str] = typer.Argument(..., help="Files, folders (read recursively) or live sources."),
+    sources: list[str] = typer.Argument(..., help="Files, folders (read recursively) or live "
+                                        "sources: hf:2025-10-14, hf:2025-W42, hf:2510.11696, "
+                                        "arxiv:2510.11696, huggingface.co/papers or arxiv.org/abs "
+                                        "URLs."),
     out: Path = typer.Option(Path("output"), "--out", "-o", help="Folder for the store and exports."),
     db: Optional[Path] = typer.Option(None, "--db", help="Store path (default: OUT/graphx.db)."),
     format_name: Optional[str] = typer.Option(None, "--format", "-f",
-                                              help="Read every source as this format (default: sniffed)."),
+                                              help="Read every source as this format: hf-text, json, "
+                                              "hf-html, arxiv-atom or bibtex (default: sniffed "
+                                              "from each file's content)."),
     catalog: list[Path] = typer.Option([], "--catalog", help="Extra method catalog (YAML); repeatable."),
     jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help="Processes for extraction "
                                        "(default: all cores)."),

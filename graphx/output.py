@@ -31,13 +31,18 @@ def console(stderr: bool = False):  # -> rich.console.Console
 
 def table(rows: Sequence[dict[str, Any]], columns: Sequence[tuple[Any, ...]], title: str | None = None,
           ) -> None:
-    """Print rows as a table; columns are (key, header) or (key, header, min_width) tuples."""
+    """Print rows as a table; columns are (key, header) or (key, header, min_width) tuples.
+
+    A column with nothing in any row (no dates in the corpus, repos not enriched yet) is left out:
+    its header would only take the width the other columns need.
+    """
     from rich.table import Table
 
     out = console()
     if not rows:
         out.print("(none)")
         return
+    columns = [c for c in columns if any(_cell(r.get(c[0])) for r in rows)] or columns[:1]
     grid = Table(title=title, title_justify="left", header_style="bold", box=None, pad_edge=False)
     for key, header, *min_width in columns:
         numeric = all(isinstance(r.get(key), (int, float)) for r in rows if r.get(key) is not None)

@@ -267,6 +267,19 @@ def test_repos_by_stars(small_db, seed_db):
         ("k2-fsa/icefall", 1200, 2), ("sooftware/conformer", 900, 1)]
     seeds = run("repos", "--db", seed_db, "--limit", "3")
     assert seeds.exit_code == 0 and "graphx enrich github" in seeds.stdout
+    # before enrichment there are no stars to show: no empty Stars/Language/Licence columns
+    header = seeds.stdout.splitlines()[0].split()
+    assert header[0] == "Repository" and "Stars" not in header and "Licence" not in header
+    enriched = run("repos", "--db", small_db).stdout.splitlines()[0].split()
+    assert enriched[:3] == ["Repository", "Stars", "Language"]
+
+
+def test_columns_empty_in_every_row_are_left_out(small_db, seed_db):
+    dated = run("method", "conformer", "--db", small_db).stdout
+    assert "Date" in dated and "2023-10-17" in dated
+    # the seed listings carry no dates: no Date column, the titles get its width
+    undated = run("method", "conformer", "--db", seed_db).stdout
+    assert "Date" not in undated and "Zipformer: A faster and better encoder" in undated
 
 
 @pytest.mark.parametrize("command", [["neighbors", "x"], ["paper", "x"], ["method", "x"],
@@ -275,6 +288,14 @@ def test_a_missing_store_is_one_line(command, tmp_path):
     result = run(*command, "--db", tmp_path / "nope.db")
     assert result.exit_code == 1
     assert result.stderr.count("\n") == 1 and "no store here" in result.stderr
+
+
+def test_build_help_names_every_input_format_and_a_live_source():
+    from graphx.sources import formats
+
+    # the help is wrapped at 80 columns, hyphenated names included ("hf-\n html")
+    text = " ".join(run("build", "--help").stdout.split()).replace("- ", "-")
+    assert all(name in text for name in formats()) and "hf:2025-10-14" in text
 
 
 @pytest.mark.parametrize("command", ["neighbors", "paper", "method", "methods", "path", "repos"])
