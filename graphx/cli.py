@@ -30,6 +30,21 @@ app = typer.Typer(
 
 DEFAULT_DB = Path("output") / "graphx.db"
 
+
+def _print_version(value: bool) -> None:
+    if value:
+        from graphx import __version__
+
+        typer.echo(f"graphx {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(version: bool = typer.Option(False, "--version", callback=_print_version,
+                                       is_eager=True, help="Print graphx's version and exit."),
+          ) -> None:
+    pass
+
 OfflineOption = typer.Option(False, "--offline", help="Answer web lookups from cache/ only.")
 RefreshOption = typer.Option(False, "--refresh", help="Revalidate every cached web answer.")
 CacheDirOption = typer.Option(None, "--cache-dir", help="HTTP cache folder (default: cache/).")

@@ -290,6 +290,15 @@ def test_a_missing_store_is_one_line(command, tmp_path):
     assert result.stderr.count("\n") == 1 and "no store here" in result.stderr
 
 
+def test_version_is_the_package_version():
+    import re
+
+    pyproject = (Path(__file__).parent.parent / "pyproject.toml").read_text(encoding="utf-8")
+    version = re.search(r'^version = "(.+)"$', pyproject, re.M)[1]
+    result = run("--version")
+    assert result.exit_code == 0 and result.stdout == f"graphx {version}\n"
+
+
 def test_build_help_names_every_input_format_and_a_live_source():
     from graphx.sources import formats
 
