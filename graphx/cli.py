@@ -167,14 +167,9 @@ def build(
     )
     out_console.print(f"Edges: {edges}", highlight=False)
     if github:
-        repos = list(result.graph.repos.values())
-        out_console.print(f"GitHub: {sum(r.status == 'ok' for r in repos)} of {len(repos)} repos "
-                          f"enriched, {sum(r.status == 'missing' for r in repos)} missing")
+        out_console.print(_github_line(_github_counts(result.graph)), highlight=False)
     if citations:
-        cited = sum(e.kind == "cites" for e in result.graph.edges)
-        found = sum("s2_id" in p.extra for p in result.graph.papers)
-        out_console.print(f"Citations: {found} papers found on Semantic Scholar, {cited} citation "
-                          "edges inside the corpus")
+        out_console.print(_citations_line(_citation_counts(result.graph)), highlight=False)
     written = [summary["db"], *summary["outputs"]]
     out_console.print("Wrote " + ", ".join(str(p) for p in written if p), highlight=False,
                       soft_wrap=True)
@@ -186,6 +181,35 @@ def _http_config(offline: bool, refresh: bool, cache_dir: Optional[Path],
 
     return HttpConfig.from_env(offline=offline, refresh=refresh, cache_dir=cache_dir,
                                expire_after=cache_expire)
+
+
+def _github_counts(graph: Any) -> dict[str, int]:
+    repos = list(graph.repos.values())
+    return {
+        "repos": len(repos),
+        "ok": sum(r.status == "ok" for r in repos),
+        "missing": sum(r.status == "missing" for r in repos),
+        "renamed": sum(bool(r.canonical) for r in repos),
+        "unfetched": sum(r.status == "unfetched" for r in repos),
+    }
+
+
+def _github_line(counts: dict[str, int]) -> str:
+    return (f"GitHub: {counts['ok']} of {counts['repos']} repos enriched, {counts['missing']} "
+            f"missing, {counts['renamed']} renamed, {counts['unfetched']} without data")
+
+
+def _citation_counts(graph: Any) -> dict[str, int]:
+    return {
+        "papers": len(graph.papers),
+        "with_citation_data": sum("s2_id" in p.extra for p in graph.papers),
+        "cites": sum(e.kind == "cites" for e in graph.edges),
+    }
+
+
+def _citations_line(counts: dict[str, int]) -> str:
+    return (f"Citations: {counts['with_citation_data']} of {counts['papers']} papers found on "
+            f"Semantic Scholar, {counts['cites']} citation edges inside the corpus")
 
 
 enrich_app = typer.Typer(help="Add web metadata to an existing store (GitHub, citations).",
@@ -215,21 +239,11 @@ def enrich_github(
             warnings = pipeline.enrich_github(graph, config, advance)
     for message in warnings:
         output.warn(message)
-    repos = list(graph.repos.values())
-    summary = {
-        "repos": len(repos),
-        "ok": sum(r.status == "ok" for r in repos),
-        "missing": sum(r.status == "missing" for r in repos),
-        "renamed": sum(bool(r.canonical) for r in repos),
-        "unfetched": sum(r.status == "unfetched" for r in repos),
-        "warnings": warnings,
-    }
+    summary = {**_github_counts(graph), "warnings": warnings}
     if as_json:
         output.print_json(summary)
     else:
-        output.console().print(
-            f"GitHub: {summary['ok']} of {summary['repos']} repos enriched, {summary['missing']} "
-            f"missing, {summary['renamed']} renamed, {summary['unfetched']} without data")
+        output.console().print(_github_line(summary), highlight=False)
 
 
 @enrich_app.command("citations")
@@ -257,18 +271,11 @@ def enrich_citations(
         graph.edges = derive_edges(graph)
     for message in warnings:
         output.warn(message)
-    summary = {
-        "papers": len(graph.papers),
-        "with_citation_data": sum("s2_id" in p.extra for p in graph.papers),
-        "cites": sum(e.kind == "cites" for e in graph.edges),
-        "warnings": warnings,
-    }
+    summary = {**_citation_counts(graph), "warnings": warnings}
     if as_json:
         output.print_json(summary)
     else:
-        output.console().print(
-            f"Citations: {summary['with_citation_data']} of {summary['papers']} papers found on "
-            f"Semantic Scholar, {summary['cites']} citation edges inside the corpus")
+        output.console().print(_citations_line(summary), highlight=False)
 
 
 @app.command()
