@@ -52,7 +52,7 @@ def iter_records(count: int, seeds: Path = SEEDS, seed: int = 13) -> Iterator[di
     rng = random.Random(seed)
     papers, _ = merge_papers(read_sources([seeds]).records)
     if not papers:
-        raise SystemExit(f"{seeds}: no seed papers to build a corpus from")
+        raise SystemExit(f"{seeds}: no seed papers to build a corpus from (pass --seeds FOLDER)")
     # links stay out of the pool: a seed sentence's repo would be shared by every paper drawing it
     pool = [s for p in papers for s in _sentences(p.abstract) if "://" not in s and "github" not in s.lower()]
     tails = [p.title.split(":", 1)[-1].strip() for p in papers]

@@ -235,13 +235,14 @@ def _has_command(name: str) -> bool:
     return code == 0
 
 
-def bench(papers: int, jobs: int, workdir: Path, cli_build: bool) -> dict[str, Any]:
-    from benchmarks.generate import corpus_path, write_corpus
+def bench(papers: int, jobs: int, workdir: Path, cli_build: bool, seeds: Path | None = None
+          ) -> dict[str, Any]:
+    from benchmarks.generate import SEEDS, corpus_path, write_corpus
 
     corpus = corpus_path(papers)
     if not corpus.exists():
         _say(f"generating {corpus}")
-        write_corpus(papers, corpus)
+        write_corpus(papers, corpus, seeds or SEEDS)
     row: dict[str, Any] = {"papers": papers, "jobs": jobs, "corpus_mib": round(corpus.stat().st_size / 2**20, 1)}
     db = workdir / f"{papers}.db"
 
@@ -434,6 +435,8 @@ def main() -> None:
     parser.add_argument("--no-cli-build", action="store_true",
                         help="skip timing `graphx build` as a separate process")
     parser.add_argument("--out", type=Path, default=RESULTS, help="folder for the JSON results")
+    parser.add_argument("--seeds", type=Path, help="seed listings for a new corpus "
+                        "(default: ../shared/seeds beside the checkout)")
     parser.add_argument("--markdown", action="store_true", help="also print the table as Markdown")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -447,7 +450,7 @@ def main() -> None:
     rows = []
     with tempfile.TemporaryDirectory(prefix="graphx-bench-") as tmp:
         for count in sorted(args.papers):
-            rows.append(bench(count, args.jobs, Path(tmp), not args.no_cli_build))
+            rows.append(bench(count, args.jobs, Path(tmp), not args.no_cli_build, args.seeds))
     args.out.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
     result = args.out / f"run-{'-'.join(str(r['papers']) for r in rows)}-{stamp}.json"
