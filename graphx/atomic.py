@@ -22,6 +22,12 @@ from pathlib import Path
 
 from graphx.errors import GraphxError
 
+# mkstemp makes 0600 files; a finished file gets the mode open() would give it. The umask is read
+# once, at import, because reading it means setting it (no thread is writing files yet).
+_UMASK = os.umask(0o022)
+os.umask(_UMASK)
+FILE_MODE = 0o666 & ~_UMASK
+
 _pending: ContextVar[list[tuple[Path, Path]] | None] = ContextVar("pending_renames", default=None)
 _state = {"interrupted": False, "replaced": 0}
 
@@ -51,7 +57,10 @@ def temporary(path: Path) -> Iterator[Path]:
     try:
         with interrupts_held():  # a Ctrl-C cannot fall between creating it and knowing its name
             fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-            os.close(fd)
+            try:
+                os.fchmod(fd, FILE_MODE)
+            finally:
+                os.close(fd)
         yield Path(name)
     except BaseException:
         if name is not None:

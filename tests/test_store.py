@@ -80,3 +80,18 @@ def test_loaded_edges_own_their_method_lists(seed_build):
     first.methods.append("changed")
     assert all("changed" not in e.methods for e in twins)
     assert all("changed" not in e.methods for e in store.load(seed_build.db_path).edges)
+
+
+def test_store_and_exports_get_the_mode_a_plain_file_would(seed_build):
+    import os
+    import stat
+
+    from graphx import atomic
+
+    umask = os.umask(0o022)
+    os.umask(umask)
+    assert atomic.FILE_MODE == 0o666 & ~umask
+    # the store was 0600 (mkstemp's mode) while the exports beside it were readable
+    for name in ("graphx.db", "graph.html", "graph.graphml", "graph.json"):
+        path = seed_build.db_path.parent / name
+        assert stat.S_IMODE(path.stat().st_mode) == atomic.FILE_MODE, name

@@ -5,7 +5,6 @@ Every writer takes a Graph (usually a filtered view, see graphx.views) and write
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -24,7 +23,6 @@ def atomic_write(path: str | Path, write: Callable[[Path], None]) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         with atomic.temporary(path) as tmp:
             write(tmp)
-            os.chmod(tmp, 0o644)
             atomic.replace(tmp, path)  # now, or with the rest of a build (atomic.together)
     except OSError as exc:
         raise GraphxError(f"{path}: cannot write ({exc.strerror or exc})") from None
