@@ -71,6 +71,8 @@ def test_loaded_papers_equal_the_built_ones_field_for_field(seed_build):
     for paper in seed_build.graph.papers:
         assert loaded[paper.id] == paper
         assert loaded[paper.id].title_key == paper.title_key
+        # every attribute __post_init__ sets, not only the fields (Paper.cleaned skips it)
+        assert vars(loaded[paper.id]).keys() == vars(paper).keys()
 
 
 def test_loaded_edges_own_their_method_lists(seed_build):
