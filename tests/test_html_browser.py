@@ -123,6 +123,13 @@ def test_clicking_a_paper_fills_the_details_panel(seed_page, seed_build):
     assert "Conformer" in text  # a method it mentions
     assert "k2-fsa/icefall" in text  # its code
     assert "Shares methods with" in text or "Builds on ·" in text
+    # a title wrapped over lines keeps its bullet beside its first line: a list item's marker
+    # sits on the baseline of an inline-block button, its last line, unless the button is
+    # aligned to the top (the marker itself cannot be measured from the page)
+    aligned = seed_page.js("""() => Array.from(document.querySelectorAll('#details li > button'))
+        .filter(b => b.getBoundingClientRect().height > 30)
+        .map(b => getComputedStyle(b).verticalAlign)""")
+    assert aligned and set(aligned) == {"top"}, aligned
 
 
 def test_edge_kind_and_node_type_toggles(seed_page, seed_build):
