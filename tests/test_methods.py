@@ -194,3 +194,16 @@ def test_extraction_is_a_pure_function_of_papers_and_catalog(catalog) -> None:
     first, second = extract(papers, catalog), extract(list(papers), catalog)
     assert first.mentions == second.mentions
     assert first.methods.keys() == second.methods.keys()
+
+
+def test_catalog_knows_widely_used_algorithms_by_name_and_acronym(catalog) -> None:
+    found = one("Serving and aligning", "The scheduler uses a multi-level feedback queue (MLFQ); "
+                "reads are aligned with BWA-MEM and Bowtie 2; a BFS over the graph and the "
+                "Sinkhorn algorithm solve optimal transport. We pre-train with masked salient "
+                "spans and export the model with TorchScript.", catalog)
+    for name in ("multi-level feedback queue", "BWA-MEM", "Bowtie", "breadth-first search",
+                 "Sinkhorn algorithm", "optimal transport", "salient span masking", "TorchScript"):
+        assert name in found, name
+    # case rules: the lower-case word "bowtie" and a "bfs" file name are not these methods
+    assert not {"Bowtie", "breadth-first search"} & set(
+        one("Ties", "A bowtie diagram of the bfs files.", catalog))
