@@ -135,3 +135,10 @@ def test_utf16_and_latin1_text_decode():
     text = "Zürich Paper\n" + "An abstract about Conformer models. " * 4
     assert decode(text.encode("utf-16"), "x") == text
     assert decode(text.encode("latin-1"), "x") == text
+
+
+def test_counts_too_large_for_the_store_are_dropped_not_fatal(tmp_path: Path) -> None:
+    path = tmp_path / "papers.json"
+    path.write_text(json.dumps([{"title": "A", "upvotes": 9.3e18}, {"title": "B", "upvotes": 7}]))
+    papers = {p.title: p for p in read_file(path)[1]}
+    assert (papers["A"].upvotes, papers["B"].upvotes) == (None, 7)

@@ -40,9 +40,11 @@ def _iso_date(value: Any) -> str | None:
 
 def _int(value: Any) -> int | None:
     try:
-        return int(value) if value is not None and not isinstance(value, bool) else None
+        number = int(value) if value is not None and not isinstance(value, bool) else None
     except (TypeError, ValueError, OverflowError):  # OverflowError: Infinity
         return None
+    # the store keeps 64-bit integers: a larger count (9.2e18 upvotes) is not a real one
+    return number if number is None or abs(number) < 2**63 else None
 
 
 def paper_from_record(record: dict[str, Any]) -> Paper | None:
