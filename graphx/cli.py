@@ -12,7 +12,7 @@ import sys
 from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 import typer
 
@@ -105,13 +105,13 @@ def build(
                                         "arxiv:2510.11696, huggingface.co/papers or arxiv.org/abs "
                                         "URLs."),
     out: Path = typer.Option(Path("output"), "--out", "-o", help="Folder for the store and exports."),
-    db: Optional[Path] = typer.Option(None, "--db", help="Store path (default: OUT/graphx.db)."),
-    format_name: Optional[str] = typer.Option(None, "--format", "-f",
+    db: Path | None = typer.Option(None, "--db", help="Store path (default: OUT/graphx.db)."),
+    format_name: str | None = typer.Option(None, "--format", "-f",
                                               help="Read every source as this format: hf-text, json, "
                                               "hf-html, arxiv-atom or bibtex (default: sniffed "
                                               "from each file's content)."),
     catalog: list[Path] = typer.Option([], "--catalog", help="Extra method catalog (YAML); repeatable."),
-    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help="Processes for extraction "
+    jobs: int | None = typer.Option(None, "--jobs", "-j", min=1, help="Processes for extraction "
                                        "(default: all cores)."),
     add: bool = typer.Option(False, "--add", help="Add to the existing store instead of replacing it."),
     strict: bool = typer.Option(False, "--strict", help="Stop at the first source that cannot be read."),
@@ -121,8 +121,8 @@ def build(
     rate: float = RateOption,
     offline: bool = OfflineOption,
     refresh: bool = RefreshOption,
-    cache_dir: Optional[Path] = CacheDirOption,
-    cache_expire: Optional[int] = CacheExpireOption,
+    cache_dir: Path | None = CacheDirOption,
+    cache_expire: int | None = CacheExpireOption,
     as_json: bool = JsonOption,
 ) -> None:
     """Read papers from SOURCES and build the graph: OUT/graphx.db, graph.html, graph.graphml,
@@ -175,8 +175,8 @@ def build(
                       soft_wrap=True)
 
 
-def _http_config(offline: bool, refresh: bool, cache_dir: Optional[Path],
-                 cache_expire: Optional[int]) -> Any:
+def _http_config(offline: bool, refresh: bool, cache_dir: Path | None,
+                 cache_expire: int | None) -> Any:
     from graphx.http import HttpConfig
 
     return HttpConfig.from_env(offline=offline, refresh=refresh, cache_dir=cache_dir,
@@ -223,8 +223,8 @@ def enrich_github(
     db: Path = DbOption,
     offline: bool = OfflineOption,
     refresh: bool = RefreshOption,
-    cache_dir: Optional[Path] = CacheDirOption,
-    cache_expire: Optional[int] = CacheExpireOption,
+    cache_dir: Path | None = CacheDirOption,
+    cache_expire: int | None = CacheExpireOption,
     as_json: bool = JsonOption,
 ) -> None:
     """Fetch stars, language, licence and activity for every repo the papers link to.
@@ -253,8 +253,8 @@ def enrich_citations(
     rate: float = RateOption,
     offline: bool = OfflineOption,
     refresh: bool = RefreshOption,
-    cache_dir: Optional[Path] = CacheDirOption,
-    cache_expire: Optional[int] = CacheExpireOption,
+    cache_dir: Path | None = CacheDirOption,
+    cache_expire: int | None = CacheExpireOption,
     as_json: bool = JsonOption,
 ) -> None:
     """Add `cites` edges between papers of the store that cite each other (Semantic Scholar).
@@ -320,7 +320,7 @@ def _kinds(values: list[str]) -> list[str]:
     return kinds
 
 
-def _date(value: Optional[str]) -> Optional[str]:
+def _date(value: str | None) -> str | None:
     import re
 
     if value is not None and not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", value):
@@ -333,23 +333,23 @@ def _date(value: Optional[str]) -> Optional[str]:
 def export_command(
     format_name: str = typer.Option("html", "--format", "-f", help="html, graphml or json.",
                                     callback=lambda v: _one_of(v, ("html", "graphml", "json"))),
-    out: Optional[Path] = typer.Option(None, "--out", "-o", help="File to write (default: "
+    out: Path | None = typer.Option(None, "--out", "-o", help="File to write (default: "
                                        "graph.FORMAT next to the store)."),
     db: Path = DbOption,
     kind: list[str] = typer.Option([], "--kind", "-k", callback=lambda v: _kinds(v),
                                    help="Keep only these edge kinds (repeatable or "
                                    "comma-separated): shares_method, builds_on, same_repo, cites, "
                                    "mentions, introduces, has_code."),
-    method: Optional[str] = typer.Option(None, "--method", "-m", help="Only papers that mention "
+    method: str | None = typer.Option(None, "--method", "-m", help="Only papers that mention "
                                          "or introduce this method."),
-    focus: Optional[str] = typer.Option(None, "--focus", help="Only the papers around this one "
+    focus: str | None = typer.Option(None, "--focus", help="Only the papers around this one "
                                         "(id, arXiv id, title or part of it, or a method it "
                                         "introduced)."),
     depth: int = typer.Option(1, "--depth", min=0, help="Links away from --focus."),
-    min_weight: Optional[float] = typer.Option(None, "--min-weight", help="Drop lighter relations."),
-    max_nodes: Optional[int] = typer.Option(None, "--max-nodes", min=1, help="Keep the "
+    min_weight: float | None = typer.Option(None, "--min-weight", help="Drop lighter relations."),
+    max_nodes: int | None = typer.Option(None, "--max-nodes", min=1, help="Keep the "
                                             "best-connected papers (HTML default: 2000)."),
-    since: Optional[str] = typer.Option(None, "--since", callback=lambda v: _date(v),
+    since: str | None = typer.Option(None, "--since", callback=lambda v: _date(v),
                                         help="Papers published on or after this date (YYYY, "
                                         "YYYY-MM or YYYY-MM-DD)."),
     as_json: bool = JsonOption,

@@ -8,9 +8,9 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from fake_http import FakeServer, Reply, Seen
 from typer.testing import CliRunner
 
-from fake_http import FakeServer, Reply, Seen
 from graphx import http, store
 from graphx.cli import app
 

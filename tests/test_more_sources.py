@@ -7,9 +7,9 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+from fake_http import FakeServer, Reply, Seen
 from typer.testing import CliRunner
 
-from fake_http import FakeServer, Reply, Seen
 from graphx import http, store
 from graphx.cli import app
 from graphx.errors import InputError

@@ -163,7 +163,7 @@ def enrich(graph: Graph, config: http.HttpConfig | None = None, rate: float = 1.
             report.problems.append("Semantic Scholar: malformed batch answer (skipped)")
             report.undone += len(chunk)
             continue
-        for (paper_id, _), record in zip(chunk, answer):
+        for (paper_id, _), record in zip(chunk, answer, strict=True):
             report.looked_up += 1
             if isinstance(record, dict):
                 records[paper_id] = record
