@@ -207,3 +207,20 @@ def test_catalog_knows_widely_used_algorithms_by_name_and_acronym(catalog) -> No
     # case rules: the lower-case word "bowtie" and a "bfs" file name are not these methods
     assert not {"Bowtie", "breadth-first search"} & set(
         one("Ties", "A bowtie diagram of the bfs files.", catalog))
+
+
+def test_catalog_variants_and_paradigms(catalog) -> None:
+    found = one("Fast generation", "Our model outperforms MegaByte and TurboTransformer. It uses "
+                "semi-autoregressive generation, node-limited routing and dynamic RAG, and a "
+                "re-translation policy for simultaneous translation.", catalog)
+    for name in ("MEGABYTE", "TurboTransformers", "semi-autoregressive decoding",
+                 "node-limited routing", "dynamic retrieval-augmented generation", "re-translation"):
+        assert name in found, name
+
+
+def test_expert_routing_is_generic_not_a_link(catalog) -> None:
+    papers = [Paper("MoE one", "A mixture of experts with token routing."),
+              Paper("MoE two", "Expert routing in a mixture of experts.")]
+    result = extract(papers, catalog)
+    assert result.methods["m-expert-routing"].generic
+    assert "expert routing" not in methods_of(papers, catalog)["MoE one"]
