@@ -162,7 +162,8 @@ def build(
         highlight=False,
     )
     out_console.print(
-        f"Methods: {summary['methods']} ({summary['mentions']} mentions); repos: {summary['repos']}",
+        f"Methods: {summary['methods']} ({summary['mentions'] - summary['introduced']} mentions, "
+        f"{summary['introduced']} introduced by a paper); repos: {summary['repos']}",
         highlight=False,
     )
     out_console.print(f"Edges: {edges}", highlight=False)

@@ -58,6 +58,7 @@ class BuildResult:
             "duplicates_merged": self.duplicates,
             "methods": len(used),
             "mentions": len(self.graph.mentions),
+            "introduced": sum(1 for m in self.graph.mentions if m.introduces),
             "repos": len(self.graph.repos),
             "edges": edges,
             "db": str(self.db_path) if self.db_path else None,

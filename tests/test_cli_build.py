@@ -31,6 +31,9 @@ def test_build_the_seeds_then_stats_reports_the_counts(seeds_dir, tmp_path):
     assert data["papers"] == 231
     assert data["sources"] == 4
     assert data["methods"] > 0 and data["edges"]["mentions"] > 0
+    # build and stats count mentions and introductions the same way
+    assert (f"({data['edges']['mentions']} mentions, {data['edges']['introduces']} introduced "
+            "by a paper)") in result.output
     table = run("stats", "--db", str(out / "graphx.db"))
     assert "Papers: 231" in table.output
 

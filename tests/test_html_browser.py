@@ -223,3 +223,21 @@ def test_five_thousand_nodes_become_interactive_quickly(browser, tmp_path):
         assert page.errors == []
     finally:
         page.close()
+
+
+def test_searching_a_hidden_method_shows_only_that_method(seed_page, seed_build):
+    counts = {}
+    for mention in seed_build.graph.mentions:
+        counts[mention.method_id] = counts.get(mention.method_id, 0) + 1
+    rare_id = next(m for m, c in sorted(counts.items()) if c == 1
+                   and not seed_build.graph.methods[m].generic)
+    shown_before = seed_page.js("window.network.body.nodeIndices.length")
+    assert seed_page.js("id => window.network.body.nodeIndices.includes(id)", rare_id) is False
+    seed_page.js("id => window.graphxFocus(id)", rare_id)
+    assert seed_page.js("id => window.network.body.nodeIndices.includes(id)", rare_id) is True
+    assert seed_page.js("window.network.body.nodeIndices.length") == shown_before + 1
+    assert seed_page.page.locator('input[data-type="rare-method"]').is_checked() is False
+
+
+def test_the_tab_title_says_what_the_graph_holds(seed_page, seed_build):
+    assert seed_page.page.title() == f"graphx: {len(seed_build.graph.papers)} papers"

@@ -386,7 +386,9 @@ def render(graph: Graph, title: str = "graphx") -> str:
 
 
 def write_html(graph: Graph, path: Path, title: str | None = None) -> Path:
-    page = render(graph, title or graph.meta.get("title") or "graphx")
+    # a tab title that tells one open graph from another
+    default = f"graphx: {len(graph.papers):,} paper{'s' if len(graph.papers) != 1 else ''}"
+    page = render(graph, title or graph.meta.get("title") or default)
 
     def write(tmp: Path) -> None:
         tmp.write_text(page, encoding="utf-8")

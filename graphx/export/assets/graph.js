@@ -117,8 +117,11 @@
   // methods only one paper mentions, and generic ones ("neural network"), are many and say
   // little about how papers relate: hidden until asked for
   var rareOn = false;
+  // hidden methods the user searched for or clicked through to, shown one by one
+  var revealed = new Set();
   function visible(n) {
-    return typeOn[n.type] && (n.type !== "method" || rareOn || (n.papers > 1 && !n.generic));
+    return typeOn[n.type] &&
+      (n.type !== "method" || rareOn || (n.papers > 1 && !n.generic) || revealed.has(n.id));
   }
   var kindOn = {};
   Object.keys(KINDS).forEach(function (k) { kindOn[k] = KINDS[k].on; });
@@ -390,7 +393,7 @@
     if (!visible(n)) {
       typeOn[n.type] = true;
       typeBoxes[n.type].checked = true;
-      if (n.type === "method") rareOn = rareBox.checked = true;
+      if (n.type === "method") revealed.add(id); // not all 400 of its kind
       nodesView.refresh();
     }
     showDetails(id);
