@@ -224,3 +224,10 @@ def test_expert_routing_is_generic_not_a_link(catalog) -> None:
     result = extract(papers, catalog)
     assert result.methods["m-expert-routing"].generic
     assert "expert routing" not in methods_of(papers, catalog)["MoE one"]
+
+
+def test_number_formats_are_generic_but_mixed_precision_training_is_a_method(catalog) -> None:
+    found = one("Cheap training", "Weights are kept in bfloat16 and FP16 with FP8 matmuls; "
+                "we use mixed precision and FP8 training.", catalog)
+    assert {"mixed precision", "FP8 training"} <= set(found)
+    assert not {"bfloat16", "FP16", "FP8"} & set(found)
