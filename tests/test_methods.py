@@ -50,6 +50,15 @@ def test_word_boundaries_no_lora_inside_exploration(catalog) -> None:
     assert "LoRA" not in found
 
 
+def test_links_are_code_not_method_mentions(catalog) -> None:
+    found = one("A fast speech encoder", "Code: https://github.com/k2-fsa/icefall and "
+                "www.example.org/LoRA. It beats Conformer.", catalog)
+    assert "icefall" not in found and "k2-fsa" not in found and "LoRA" not in found
+    assert "Conformer" in found
+    assert "icefall" in one("A fast speech encoder", "Our recipes are implemented in icefall.",
+                            catalog)
+
+
 def test_acronym_and_expansion_are_one_method(catalog) -> None:
     found = one("Cheap tuning", "We use low-rank adaptation (LoRA); LoRA adapters are small. "
                 "Low Rank Adaptation works.", catalog)

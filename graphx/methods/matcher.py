@@ -70,6 +70,9 @@ def plural_forms(form: str) -> list[str]:
 
 # a version after a family name: "Llama 3.1", "Qwen2.5-Math", "DeepSeek-R1", "QwQ-32B" (kept in the
 # surface)
+# a link names a repository or a page, not a method: "github.com/k2-fsa/icefall" is code, while
+# "implemented in icefall" is a mention
+_URL = re.compile(r"(?:https?://|www\.|github\.com/)\S+", re.IGNORECASE)
 _VERSION = re.compile(r"(?:[ \-]?v?\d+(?:\.\d+)*[a-z]?(?![\w%]|\.\d))?(?:-(?:[A-Z][a-z]+|[A-Z]\d+(?:\.\d+)?|\d+(?:\.\d+)?[BMK])(?![\w]))*")
 # "tensor, pipeline, and data parallelism", "greedy/beam search": modifiers sharing one head
 _COORDINATED = re.compile(r"((?:[A-Za-z][\w\-]*,\s+)*[A-Za-z][\w\-]*)(?:,?\s+(?:and|or|&)\s+|/)$")
@@ -128,6 +131,8 @@ class Matcher:
         In a title (`title=True`, capitalised words) "proper" forms are not matched."""
         if not self.size or not text:
             return []
+        if "://" in text or "www." in text or "github.com" in text:
+            text = _URL.sub(lambda m: " " * len(m.group()), text)  # positions kept
         folded = fold(text)  # abstracts and titles arrive with whitespace already collapsed
         lowered = lower_same_length(folded)
         n = len(lowered)
