@@ -240,3 +240,11 @@ def test_number_formats_are_generic_but_mixed_precision_training_is_a_method(cat
                 "we use mixed precision and FP8 training.", catalog)
     assert {"mixed precision", "FP8 training"} <= set(found)
     assert not {"bfloat16", "FP16", "FP8"} & set(found)
+
+
+def test_case_sensitive_entry_still_matches_its_phrase_in_title_case(catalog) -> None:
+    # the entry is exact for "ICT" (not "ict"), yet its lower-case phrase matches in any case
+    assert "inverse cloze task" in one("Retrievers", "We pre-train with the Inverse Cloze Task.",
+                                       catalog)
+    assert "inverse cloze task" in one("Retrievers", "We pre-train with ICT.", catalog)
+    assert "inverse cloze task" not in one("Retrievers", "An ict course on pre-training.", catalog)

@@ -109,7 +109,11 @@ class Matcher:
             for item in forms:
                 form, mode = item if isinstance(item, tuple) else (item, "")
                 proper = mode == "proper"
-                sensitive = proper or (is_case_sensitive(form) if override is None else override)
+                rule = override
+                if rule and " " in form and form == form.lower():
+                    rule = None  # an entry exact for its acronym ("ICT") still matches its
+                    # lower-case phrases in any case ("the Inverse Cloze Task")
+                sensitive = proper or (is_case_sensitive(form) if rule is None else rule)
                 for variant in plural_forms(form):
                     folded = " ".join(fold(variant).split())
                     if not folded:
