@@ -46,7 +46,12 @@ def writer(format_name: str) -> Callable[[Graph, Path], Path]:
 
 
 def write(graph: Graph, format_name: str, path: str | Path) -> Path:
-    return writer(format_name)(graph, Path(path))
+    from graphx.speed import no_gc
+
+    # every writer makes millions of small strings and dicts and no cycles: with the collector on
+    # it rescans them again and again (GraphML of 10k papers: 2.6 s -> 1.5 s)
+    with no_gc():
+        return writer(format_name)(graph, Path(path))
 
 
 def write_default_exports(graph: Graph, folder: Path, formats: Sequence[str]) -> list[Path]:
