@@ -2,7 +2,7 @@
 
     python -m graphx.eval                      # dev set (seed papers), table
     python -m graphx.eval --set unseen --errors
-    python -m graphx.eval --set both --json    # every set, aggregate figures
+    python -m graphx.eval --set all --json     # every set, aggregate figures
 
 Label files (benchmarks/data/): each labelled paper has `methods` and `introduces`, lists whose items
 are a name or a nested list of alternative names of one method; `generic` names are ignored when
@@ -301,9 +301,9 @@ def _public(summary: dict[str, Any], errors: bool) -> dict[str, Any]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m graphx.eval", description=__doc__.split("\n")[0])
-    parser.add_argument("--set", dest="which", choices=[*SETS, "both"], default="dev",
+    parser.add_argument("--set", dest="which", choices=[*SETS, "all", "both"], default="dev",
                         help="dev (seed papers), unseen (u001-u040), heldout (u041-u080), "
-                             "both (every set, aggregates only for heldout)")
+                             "all (every set, aggregates only for heldout; 'both' is an old name for it)")
     parser.add_argument("--errors", action="store_true",
                         help="per-paper false positives / negatives (not for heldout)")
     parser.add_argument("--json", action="store_true", help="JSON output")
@@ -318,7 +318,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.errors and args.which == "heldout":
         output.error("heldout is a test set: only its aggregate scores are shown (drop --errors)")
         return 2
-    names = list(SETS) if args.which == "both" else [args.which]
+    names = list(SETS) if args.which in ("all", "both") else [args.which]
     try:
         summaries = [evaluate(n, args.catalog, args.seeds, args.dev_labels, args.unseen_labels)
                      for n in names]
