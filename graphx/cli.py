@@ -55,6 +55,8 @@ RateOption = typer.Option(1.0, "--rate", min=0.0, help="Semantic Scholar request
 DbOption = typer.Option(DEFAULT_DB, "--db", help="The store to read.", show_default=True)
 JsonOption = typer.Option(False, "--json", help="Print JSON instead of a table.")
 LimitOption = typer.Option(20, "--limit", "-n", min=1, help="At most this many rows.")
+PaperArgument = typer.Argument(..., help="A paper: id, arXiv id or URL, title, a method it "
+                               "introduced, or a unique title fragment.")
 
 
 def handles_errors(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -418,8 +420,7 @@ def _paper_label(paper: dict[str, Any]) -> str:
 @app.command()
 @handles_errors
 def neighbors(
-    query: str = typer.Argument(..., help="A paper: id, arXiv id or URL, title, a method it "
-                                "introduced, or a unique title fragment."),
+    query: str = PaperArgument,
     kind: Kind = KindOption,
     method: str | None = typer.Option(None, "--method", "-m", help="Keep edges explained by "
                                          "this method."),
@@ -459,8 +460,7 @@ def neighbors(
 @app.command()
 @handles_errors
 def paper(
-    query: str = typer.Argument(..., help="A paper: id, arXiv id or URL, title, a method it "
-                                "introduced, or a unique title fragment."),
+    query: str = PaperArgument,
     db: Path = DbOption,
     as_json: bool = JsonOption,
 ) -> None:
