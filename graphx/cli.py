@@ -55,7 +55,7 @@ RateOption = typer.Option(1.0, "--rate", min=0.0, help="Semantic Scholar request
 DbOption = typer.Option(DEFAULT_DB, "--db", help="The store to read.", show_default=True)
 JsonOption = typer.Option(False, "--json", help="Print JSON instead of a table.")
 LimitOption = typer.Option(20, "--limit", "-n", min=1, help="At most this many rows.")
-PaperArgument = typer.Argument(..., help="A paper: id, arXiv id or URL, title, a method it "
+PaperArgument = typer.Argument(..., metavar="QUERY", help="A paper: id, arXiv id or URL, title, a method it "
                                "introduced, or a unique title fragment.")
 
 
@@ -102,7 +102,7 @@ def handles_errors(command: Callable[..., Any]) -> Callable[..., Any]:
 @app.command()
 @handles_errors
 def build(
-    sources: list[str] = typer.Argument(..., help="Files, folders (read recursively) or live "
+    sources: list[str] = typer.Argument(..., metavar="SOURCE...", help="Files, folders (read recursively) or live "
                                         "sources: hf:2025-10-14, hf:2025-W42, hf:2510.11696, "
                                         "arxiv:2510.11696, huggingface.co/papers or arxiv.org/abs "
                                         "URLs."),
@@ -515,7 +515,7 @@ def paper(
 @app.command()
 @handles_errors
 def method(
-    name: str = typer.Argument(..., help="A method name or alias (case-insensitive)."),
+    name: str = typer.Argument(..., metavar="NAME", help="A method name or alias (case-insensitive)."),
     limit: int = LimitOption,
     db: Path = DbOption,
     as_json: bool = JsonOption,
@@ -575,8 +575,8 @@ def methods_command(
 @app.command()
 @handles_errors
 def path(
-    source: str = typer.Argument(..., help="The first paper (id, title, method it introduced...)."),
-    target: str = typer.Argument(..., help="The second paper."),
+    source: str = typer.Argument(..., metavar="A", help="The first paper (id, title, method it introduced...)."),
+    target: str = typer.Argument(..., metavar="B", help="The second paper."),
     kind: Kind = KindOption,
     max_hops: int = typer.Option(10, "--max-hops", min=1, help="Give up beyond this many steps."),
     db: Path = DbOption,
