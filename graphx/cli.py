@@ -537,6 +537,7 @@ def method(
         ("Generic", "yes (makes no shares_method edges)" if data["generic"] else None),
         ("Introduced by", _paper_label(introducer) if introducer else None),
         ("Built on by", _papers(data["papers_building_on_it"]) if introducer else None),
+        ("Methods built on it", ", ".join(data["methods_built_on_it"]) or None),
         ("Mentioned by", _papers(data["paper_count"])),
     ])
     rows = [{**p, "introduces": "introduces" if p["introduces"] else ""} for p in data["papers"]]

@@ -198,12 +198,19 @@ def method(db: str | Path, name: str, limit: int = 20) -> dict[str, Any]:
             "SELECT COUNT(*) FROM edges WHERE kind = 'builds_on' AND target = ? AND EXISTS "
             "(SELECT 1 FROM json_each(edges.methods) WHERE value = ?)",
             (row["introduced_by"], row["name"])).fetchone()[0] if row["introduced_by"] else 0
+        # methods that papers mentioning this one introduce: what the field built on it
+        built_on_methods = [r[0] for r in conn.execute(
+            "SELECT DISTINCT m.name FROM mentions a JOIN mentions b ON b.paper_id = a.paper_id "
+            "AND b.introduces = 1 JOIN methods m ON m.id = b.method_id WHERE a.method_id = ? "
+            "AND a.introduces = 0 AND b.method_id <> ? AND m.kind = 'method' AND m.generic = 0 "
+            "ORDER BY m.name", (row["id"], row["id"]))]
         return {
             "id": row["id"], "name": row["name"], "aliases": _json_list(row["aliases"]),
             "category": row["category"], "generic": bool(row["generic"]), "kind": row["kind"],
             "origin": row["origin"], "description": row["description"],
             "introduced_by": introducer, "paper_count": row["papers"],
-            "papers_building_on_it": built_on, "papers": papers,
+            "papers_building_on_it": built_on, "methods_built_on_it": built_on_methods,
+            "papers": papers,
         }
 
 

@@ -208,6 +208,9 @@ def test_method_shows_introducer_aliases_and_papers(seed_db):
     titles = [p["title"] for p in data["papers"]]
     assert any(t.startswith("Zipformer") for t in titles)
     assert [p["introduces"] for p in data["papers"] if p["title"] == CONFORMER] == [True]
+    # the methods introduced by papers that use Conformer, never Conformer itself
+    assert {"Zipformer", "Squeezeformer", "E-Branchformer"} <= set(data["methods_built_on_it"])
+    assert "Conformer" not in data["methods_built_on_it"]
     alias = data["aliases"][0]
     assert run_json("method", alias, "--db", seed_db)["id"] == data["id"]
     missing = run("method", "Conformr", "--db", seed_db)
