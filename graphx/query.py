@@ -41,12 +41,15 @@ _LOOKS_LIKE_ID = re.compile(r"(?i)^(arxiv:\s*)?(\d{4}\.\d{4,5}|[a-z\-]+(\.[A-Z]{
 class AmbiguousError(NotFoundError):
     """A query that matches several papers; `candidates` lists them, `details` as lines."""
 
-    def __init__(self, query: str, candidates: list[dict[str, Any]], total: int) -> None:
+    def __init__(self, query: str, candidates: list[dict[str, Any]], total: int,
+                 method: str | None = None) -> None:
         self.candidates = candidates
         self.total = total
         self.details = [f"  {c['id']}  {c['title']}" for c in candidates]
         if total > len(candidates):
             self.details.append(f"  ... and {total - len(candidates)} more")
+        if method:  # the user may have meant the method, not a paper named after it
+            self.details.append(f'"{query}" is also a method: graphx method "{method}" lists its papers')
         super().__init__(f'"{query}" matches {total} papers; use more of the title or an id')
 
 
@@ -127,7 +130,8 @@ def _resolve(conn: sqlite3.Connection, query: str) -> dict[str, Any]:
         if total == 1:
             return {**_paper_brief(rows[0]), "matched_by": "title fragment"}
         if total > 1:
-            raise AmbiguousError(query, [_paper_brief(r) for r in rows], total)
+            raise AmbiguousError(query, [_paper_brief(r) for r in rows], total,
+                                 method["name"] if method is not None else None)
     raise NotFoundError(_no_paper_message(conn, text))
 
 

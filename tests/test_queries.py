@@ -130,8 +130,18 @@ def test_an_ambiguous_fragment_lists_candidates_and_exits_1(seed_db):
     assert result.exit_code == 1
     first, *candidates = result.stderr.strip().splitlines()
     assert first.startswith('error: "transformer" matches') and "papers" in first
-    assert len(candidates) >= 2 and all(c.startswith("  t-") or "more" in c for c in candidates)
+    papers = [c for c in candidates if c.startswith("  t-")]
+    assert len(papers) >= 2 and all(c.startswith("  t-") or "more" in c or "is also a method" in c
+                                    for c in candidates)
     assert result.stdout == ""
+
+
+def test_an_ambiguous_method_name_points_to_graphx_method(seed_db):
+    result = run("neighbors", "speculative decoding", "--db", seed_db)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[-1] == (
+        '"speculative decoding" is also a method: graphx method "speculative decoding" lists its papers')
+    assert run("method", "speculative decoding", "--db", seed_db).exit_code == 0
 
 
 def test_no_match_is_one_line_with_did_you_mean(seed_db):
