@@ -136,6 +136,56 @@ def test_discovery_reads_what_the_abstract_introduces(abstract: str, name: str,
     assert found[name].aliases == aliases
 
 
+@pytest.mark.parametrize("abstract, name, aliases", [
+    # a defined acronym after "a new method --" or "a novel ... algorithm," is introduced
+    ("We propose a new method -- gradient echo sampling (GES) -- that recovers prompts.",
+     "GES", ["gradient echo sampling"]),
+    ("We propose a novel Transformer decoding algorithm, Planning-Guided Tree Decoding (PGTD), "
+     "that plans.", "PGTD", ["Planning-Guided Tree Decoding"]),
+    # "our proposed X", "we extend our method to X", "we term such module as x"
+    ("We add memory to the encoder, which results in our proposed Zorbformer-XL model.",
+     "Zorbformer-XL", []),
+    ("We further extend our method to ZorbFix+ with out-of-order execution.", "ZorbFix+", []),
+    ("Drawing an analogy to genes, we term such module as zorbgene.", "zorbgene", []),
+    # enumerated contributions after "we": "(2) present ..., and (3) introduce ..."
+    ("In response, we (1) study the problem, (2) present a batched decoder FOOSPEC that is "
+     "correct, and (3) introduce BARSPEC, which groups sequences.", "BARSPEC", []),
+    # a lower-case phrase ending in a technique's head word
+    ("We also propose a novel time-aware rotary positional embedding to use time.",
+     "time-aware rotary positional embedding", []),
+    ("We propose a novel interleaved pipeline parallelism schedule that improves throughput.",
+     "interleaved pipeline parallelism schedule", ["interleaved pipeline parallelism"]),
+    ("Thus we introduce the pre-gating router decoupled from the backbone.",
+     "pre-gating router", []),
+])
+def test_discovery_reads_introduced_phrases_and_variants(abstract: str, name: str,
+                                                         aliases: list[str]) -> None:
+    found = {i.name: i for i in discover_paper(Paper("Some untitled study of systems", abstract))}
+    assert name in found and found[name].introduced and found[name].kind == "method"
+    assert found[name].aliases == aliases
+
+
+@pytest.mark.parametrize("abstract", [
+    "We compare the application of novel technologies in the data acquisition system (DAQ).",
+    "Our results show the proposed all-LLM pipeline matches BM25.",
+    "We extend the baseline to LongBench and report accuracy.",
+    "We propose a new question answering task and a simple yet efficient retrieval.",
+    "We introduce a new benchmark for dense retrieval and a novel training method.",
+    "We propose a simple and effective attention.",
+])
+def test_discovery_leaves_tasks_and_ordinary_phrases_out(abstract: str) -> None:
+    found = [i for i in discover_paper(Paper("Some untitled study of systems", abstract))
+             if i.introduced and i.kind == "method"]
+    assert found == []
+
+
+def test_a_discovered_phrase_also_mentions_the_catalog_method_inside_it(catalog) -> None:
+    found = one("Recommenders", "We also propose a novel time-aware rotary positional embedding.",
+                catalog)
+    assert found["time-aware rotary positional embedding"] is True
+    assert found["rotary position embedding"] is False  # RoPE
+
+
 def test_ordinary_phrases_after_naming_words_are_not_names() -> None:
     paper = Paper("Pruning token embeddings", "Surviving tokens are mostly nouns and named "
                   "entities. Apps such as real-time video-call translation need low latency.")

@@ -82,6 +82,27 @@ def _choose_introducer(claims: list[Introduced], papers: dict[str, Paper],
     return min(claims, key=rank)
 
 
+def _inner_methods(methods: dict[str, Method], by_form: dict[str, str], catalog_ids: set[str]
+                   ) -> dict[str, list[tuple[str, str]]]:
+    """Catalog methods named inside a discovered phrase, by its words ("skip-join Multi-Level
+    Feedback Queue scheduler" -> MLFQ): a paper that mentions the phrase mentions them too."""
+    inner: dict[str, list[tuple[str, str]]] = {}
+    for method_id, method in methods.items():
+        words = method.name.split()
+        if method.origin != "discovered" or len(words) < 2:
+            continue
+        found: list[tuple[str, str]] = []
+        for size in range(len(words) - 1, 0, -1):
+            for start in range(len(words) - size + 1):
+                span = " ".join(words[start:start + size])
+                other = by_form.get(_key(span))
+                if other in catalog_ids and other != method_id and all(o != other for o, _ in found):
+                    found.append((other, span))
+        if found:
+            inner[method_id] = found
+    return inner
+
+
 def extract(papers: list[Paper], catalog: list[CatalogEntry] | None = None, jobs: int = 1,
             parallel_threshold: int = PARALLEL_THRESHOLD) -> Extraction:
     """Find every paper's methods and the methods papers introduce.
@@ -152,6 +173,7 @@ def _extract(papers: list[Paper], catalog: list[CatalogEntry] | None, jobs: int,
 
     matcher = Matcher(forms.items(), sensitivity)
     found = _match_all(matcher, papers, jobs, parallel_threshold)
+    inner = _inner_methods(methods, by_form, catalog_ids)
     introduced: dict[str, list[str]] = {}  # paper id -> methods it introduces (one dict lookup per paper)
     for method_id, paper_id in introducer.items():
         introduced.setdefault(paper_id, []).append(method_id)
@@ -163,6 +185,10 @@ def _extract(papers: list[Paper], catalog: list[CatalogEntry] | None, jobs: int,
         for method_id, surface in hits:
             mentions.append(Mention(paper_id, method_id, introducer.get(method_id) == paper_id, surface))
             used.add(method_id)
+            for inner_id, inner_surface in inner.get(method_id, ()):
+                if inner_id not in ids:  # "time-aware rotary positional embedding" mentions RoPE
+                    ids.add(inner_id)
+                    mentions.append(Mention(paper_id, inner_id, False, inner_surface))
         for method_id in introduced.get(paper_id, ()):
             if method_id not in ids:
                 mentions.append(Mention(paper_id, method_id, True, None))

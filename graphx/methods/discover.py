@@ -116,9 +116,15 @@ _INTRO_VERB = re.compile(rf"{_VERB}\b\s*,?\s*")
 _SUBJECT_BEFORE = re.compile(rf"\b{_SUBJECT}\s+(?:\(\w{{1,4}}\)\s+)?(?:(?:\w+ly|also|further|then|"
                              rf"first|next|here|now|finally|therefore|thus|hence)\s+)?"
                              rf"(?:(?:can|will)\s+)?$")
+_ENUMERATED = re.compile(r"\(\w{1,3}\)\s+(?:also\s+)?$")  # "(2) present ...", after "we" in the sentence
+_EXTEND_TO = re.compile(r"extend(?:s|ed)?\s+(?:our|this)\s+(?:\w+\s+)?(?:method|approach|model|framework|"
+                        r"system|algorithm|technique|idea|design)s?\s+(?:to|into)\s+")
+_A_NOVEL = re.compile(r"\b(?:a|an|the)\s+$")
+_WE = re.compile(r"\b[Ww]e\b")
+_PROPOSED = re.compile(r"\b(?:[Oo]ur|[Tt]he)\s+(?:newly\s+)?$")  # "our proposed X", "the introduced X"
 _CALLED = re.compile(r"\b(?:called|named|termed|dubbed|coined|namely|call(?:s|ed)?\s+(?:our|the|this)"
                      r"\s+(?:\w+\s+)?(?:method|approach|model|framework|system|technique|algorithm)|"
-                     r"(?:call|dub|term)\s+(?:(?:it|them)\s+|(?:this|these|our|the)\s+(?P<noun>\w+)\s+)?)"
+                     r"(?:call|dub|term)\s+(?:(?:it|them)\s+|(?:this|these|our|the|such)\s+(?P<noun>\w+)\s+)?(?:as\s+)?)"
                      r"\s*,?\s*")
 # "new activation functions SwooshR and SwooshL": names right after "novel" / "new" and a few words
 _NOVEL = re.compile(r"(?:novel|new)\s+(?:[a-z][\w\-]*\s+){0,4}(?P<rest>[^.;:]{0,120})")
@@ -179,6 +185,11 @@ def _trigger_hits(text: str) -> list[tuple[int, str]]:
 
 _INTRO_CUE = re.compile(r"\b(?:we|our|this paper|this work|novel|propose[sd]?|introduce[sd]?)\b",
                         re.IGNORECASE)
+# what precedes an expansion the paper introduces: "our X (ACR)", "a novel decoding algorithm,
+# Planning-Guided ... (PG-TD)", "a new method -- prompt inversion ... (PILS)", "we propose a ..."
+_INTRODUCING = re.compile(r"\b(?:(?:novel|new|our|proposed)(?:\s+(?!(?:in|of|for|to|on|at|by|the|and|"
+                          r"with|from)\b)[\w\-]+){0,3}\s*(?:,|--|—|:)?|"
+                          r"(?:we|paper|work)\s+(?:propose|present|introduce)[sd]?\s+(?:a|an)?)\s*$")
 _ACRONYM = re.compile(r"\(\s*([A-Za-z][A-Za-z0-9\-+./&]{1,14}?)s?\s*\)")
 # lower-case words that may sit between the verb and the name ("we propose a simple, novel method X")
 # words that may follow a name in "we propose X which ..."
@@ -336,6 +347,88 @@ def _name_at(tokens: list[str], i: int) -> tuple[str, int] | None:
     if len(words) == 1 and _stopword(first):
         return None
     return " ".join(words), j
+
+
+def _strong_name(rest: str) -> str | None:
+    """The name at the start of `rest` if it looks like one (Conformer-NTM, FastServe), else None."""
+    tokens = _TOKEN.findall(rest[:80])
+    found = _name_at(tokens, 0)
+    if found is None or not any(_is_strong(w) for w in found[0].split()):
+        return None
+    first = found[0].split("-")[0]
+    if "-" in found[0] and first.isalpha() and first.islower():
+        return None  # "the proposed all-LLM pipeline": a word qualifying a name
+    return found[0]
+
+
+# A lower-case phrase a paper introduces names a technique when it ends in one of these words:
+# "a novel interleaved pipeline parallelism schedule", "the pre-gating router"; a phrase ending
+# in a word that only says what kind of thing it is ("an activation caching mechanism") names
+# what comes before it
+_PHRASE_HEADS = {
+    "schedule", "scheduler", "scheduling", "router", "routing", "regulator", "decoding", "batching",
+    "parallelism", "retrieval", "attention", "embedding", "encoding", "caching", "cache",
+    "chunking", "pruning", "quantization", "quantisation", "distillation", "sampling", "prefill",
+    "prefilling", "queue", "tokenizer", "tokenization", "normalization", "initialization",
+    "merging", "gating", "pooling", "dropout", "optimizer", "augmentation", "prompting",
+    "offloading", "checkpointing", "sharding", "slimming", "compression", "speculation",
+    "representation", "reranking", "indexing", "partitioning", "space", "allocator",
+}
+_PHRASE_END = re.compile(r"\s--?\s|[,;:()\u2014]")
+_PHRASE_CONTAINERS = {"mechanism", "module", "technique", "method", "approach", "strategy", "scheme",
+                      "algorithm", "architecture", "design", "component", "procedure"}
+# words that praise a technique without naming it ("a simple yet effective ...")
+_PRAISE = {"simple", "efficient", "effective", "lightweight", "light-weight", "general", "generic",
+           "novel", "new", "unified", "principled", "scalable", "practical", "flexible", "robust",
+           "powerful", "fast", "accurate", "elegant", "straightforward", "improved", "better",
+           "alternative", "dedicated", "specialized", "custom", "tailored", "yet", "and", "highly",
+           "very", "more", "plug-and-play", "training-free", "effective,", "universal", "first",
+           "key", "two", "three", "several", "multiple", "various", "additional", "further",
+           "modified", "enhanced", "optimized", "optimal", "carefully", "designed", "proposed",
+           "specific", "dynamic"}
+
+
+def _phrase_name(rest: str) -> str | None:
+    """A lower-case technique the paper introduces: "a novel pre-gating router that ..." ->
+    "pre-gating router"; None unless the phrase ends in a technique's head word."""
+    tokens = _TOKEN.findall(_PHRASE_END.split(rest[:160], maxsplit=1)[0])
+    i = 0
+    while i < len(tokens) and (tokens[i] in {"a", "an", "the"} or tokens[i] in _PRAISE
+                               and tokens[i] != "dynamic"):
+        i += 1
+    if i >= len(tokens) or not re.fullmatch(r"[a-z][a-z\-]*", tokens[i]):
+        return None
+    words: list[str] = []
+    for token in tokens[i:i + 7]:
+        low = token.casefold()
+        if (not re.fullmatch(r"[A-Za-z][\w\-]*", token) or low in _FOLLOWERS
+                or low in _FUNCTION_WORDS or low in _STOP_BEFORE_NAME):
+            break
+        if words and low.endswith("ed") and _is_phrase_head(words[-1]):
+            break  # "the pre-gating router decoupled from ..."
+        words.append(token)
+    if words and words[-1].casefold() in _PHRASE_CONTAINERS:
+        words.pop()
+    if not 2 <= len(words) <= 5 or len(words) > 5:
+        return None
+    if not _is_phrase_head(words[-1]):
+        return None
+    if words[-1].casefold() == "space" and words[-2].casefold() != "search":
+        return None
+    if all(w.casefold() in _PRAISE for w in words[:-1]):
+        return None
+    return " ".join(words)
+
+
+def _phrase_aliases(phrase: str) -> list[str]:
+    """ "skip-join Multi-Level Feedback Queue scheduler" is also "skip-join ... Queue"."""
+    words = phrase.split()
+    return [" ".join(words[:-1])] if len(words) > 2 and _is_phrase_head(words[-2]) else []
+
+
+def _is_phrase_head(word: str) -> bool:
+    word = word.casefold()
+    return word in _PHRASE_HEADS or word.rstrip("s") in _PHRASE_HEADS
 
 
 def _clean(text: str) -> str:
@@ -591,6 +684,12 @@ def discover_paper(paper: Paper) -> list[Introduced]:
     novel: list[re.Match[str]] = []
     for position, kind in _trigger_hits(text):
         if kind == "compared":
+            extended = _EXTEND_TO.match(text, position)
+            if extended:  # "we further extend our method to CheckFree+"
+                got = _strong_name(text[extended.end():extended.end() + 80])
+                if got:
+                    add(got, [], None, False, True, "proposed")
+                continue
             match = _COMPARED.match(text, position)
             if match and (text[position] not in "si" or text.startswith("state", position)
                           or _LIST_HEAD.search(text, max(0, position - 30), position)):
@@ -609,11 +708,23 @@ def discover_paper(paper: Paper) -> list[Introduced]:
                 novel.append(match)
             continue
         match = _INTRO_VERB.match(text, position)
-        if match and _SUBJECT_BEFORE.search(text, max(0, position - 60), position):
-            intros.setdefault(sentences.index(position), match)
+        if not match:
+            continue
+        before = text[max(0, position - 60):position]
+        if _SUBJECT_BEFORE.search(before):
+            intros.setdefault(sentences.index(position), []).append(match)
+        elif _ENUMERATED.search(before):  # "we (1) characterize ..., (2) present X, (3) introduce Y"
+            number = sentences.index(position)
+            if _WE.search(text, sentences.start(number), position):
+                intros.setdefault(number, []).append(match)
+        elif _PROPOSED.search(before) and text[position:match.end()].rstrip(" ,")[-1] == "d":
+            got = _strong_name(text[match.end():match.end() + 80])  # "our proposed Conformer-NTM"
+            if got:
+                add(got, [], None, False, True, "proposed")
     for number in sorted(intros.keys() | called_at.keys()):
         end = sentences.end(number)
-        match, called, got = intros.get(number), called_at.get(number), None
+        matches, called, got = intros.get(number, []), called_at.get(number), None
+        match = matches[0] if matches else None
         if called:
             rest = text[called.end():end]
             cue = bool(match or _INTRO_CUE.search(sentences.text(number)))
@@ -626,8 +737,16 @@ def discover_paper(paper: Paper) -> list[Introduced]:
                 got = (got[0], got[1], kind_from_words([called.group("noun")]) or got[2], got[3])
         if match and not got:
             got = _intro_name(text[match.end():end])
+            if not got and (phrase := _phrase_name(text[match.end():end])):
+                got = (phrase, _phrase_aliases(phrase), "method", "phrase")
         if got:
             add(got[0], got[1], got[2], False, True, got[3])
+        for later in matches[1:]:  # "(2) present EQSPEC ... and (3) introduce EXSPEC"
+            got = _intro_name(text[later.end():end])
+            if not got and (phrase := _phrase_name(text[later.end():end])):
+                got = (phrase, _phrase_aliases(phrase), "method", "phrase")
+            if got:
+                add(got[0], got[1], got[2], False, True, got[3])
     seen_sentences = set()
     for apposition in _APPOSITION.finditer(text):
         number = sentences.index(apposition.start())
@@ -653,8 +772,8 @@ def discover_paper(paper: Paper) -> list[Introduced]:
         acronym, span, position = definition
         position += sentence_start
         expansion = " ".join(span)
-        before = text[max(sentence_start, position - 40): max(sentence_start, position)].casefold()
-        introduced = bool(re.search(r"\b(?:novel|new|our|proposed)\s+(?:[\w\-]+\s+)?$", before))
+        before = text[max(sentence_start, position - 60): max(sentence_start, position)].casefold()
+        introduced = bool(_INTRODUCING.search(before))
         after = text[paren.end():sentences.end(number)].split()[:2]
         kind = kind_from_words(after) or kind_from_words(reversed(span[-1:]), forward=False)
         if kind is None and _NOT_METHOD_TAILS.search(expansion):
@@ -666,6 +785,10 @@ def discover_paper(paper: Paper) -> list[Introduced]:
             continue
         add(acronym, [expansion], kind, False, introduced, "definition")
     for match in novel:
+        if _A_NOVEL.search(text, max(0, match.start() - 12), match.start()):
+            phrase = _phrase_name(text[match.start():match.start() + 160])
+            if phrase and phrase.casefold() not in found:  # "a novel pre-gating router"
+                add(phrase, _phrase_aliases(phrase), "method", False, True, "phrase")
         for name in _listed_names(match.group("rest"), lists_only=True):
             if name.casefold() not in found:
                 add(name, [], None, False, True, "novel")
