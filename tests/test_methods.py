@@ -179,6 +179,14 @@ def test_discovery_leaves_tasks_and_ordinary_phrases_out(abstract: str) -> None:
     assert found == []
 
 
+def test_names_after_called_or_before_a_definition_are_read_once() -> None:
+    paper = Paper("Some untitled study of systems", "We propose a new method called Zorbing "
+                  "Augmented Retrieval (ZAR) that fuses. The proposed Zorb Cascaded Ranking Model "
+                  "(ZCRM) is fast. We propose ZNN-X. The proposed ZNN-Xs provide25-33X gains.")
+    names = {i.name for i in discover_paper(paper) if i.introduced}
+    assert names == {"ZAR", "ZCRM", "ZNN-X"}
+
+
 def test_a_discovered_phrase_also_mentions_the_catalog_method_inside_it(catalog) -> None:
     found = one("Recommenders", "We also propose a novel time-aware rotary positional embedding.",
                 catalog)

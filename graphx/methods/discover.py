@@ -353,12 +353,16 @@ def _strong_name(rest: str) -> str | None:
     """The name at the start of `rest` if it looks like one (Conformer-NTM, FastServe), else None."""
     tokens = _TOKEN.findall(rest[:80])
     found = _name_at(tokens, 0)
-    if found is None or not any(_is_strong(w) for w in found[0].split()):
+    if found is None or tokens[found[1]:found[1] + 1] == ["("]:
+        return None  # "the proposed Intra-Document ... Model (IDCM)": the definition names it
+    words = found[0].split()
+    words = words[:next((k for k, w in enumerate(words) if k and w[:1].islower()), len(words))]
+    if not any(_is_strong(w) for w in words):
         return None
-    first = found[0].split("-")[0]
-    if "-" in found[0] and first.isalpha() and first.islower():
+    first = words[0].split("-")[0]
+    if "-" in words[0] and first.isalpha() and first.islower():
         return None  # "the proposed all-LLM pipeline": a word qualifying a name
-    return found[0]
+    return " ".join(words)
 
 
 # A lower-case phrase a paper introduces names a technique when it ends in one of these words:
@@ -374,6 +378,7 @@ _PHRASE_HEADS = {
     "offloading", "checkpointing", "sharding", "slimming", "compression", "speculation",
     "representation", "reranking", "indexing", "partitioning", "space", "allocator",
 }
+_NAMING = {"called", "named", "termed", "dubbed", "coined", "namely", "i.e", "e.g"}
 _PHRASE_END = re.compile(r"\s--?\s|[,;:()\u2014]")
 _PHRASE_CONTAINERS = {"mechanism", "module", "technique", "method", "approach", "strategy", "scheme",
                       "algorithm", "architecture", "design", "component", "procedure"}
@@ -396,13 +401,14 @@ def _phrase_name(rest: str) -> str | None:
     while i < len(tokens) and (tokens[i] in {"a", "an", "the"} or tokens[i] in _PRAISE
                                and tokens[i] != "dynamic"):
         i += 1
-    if i >= len(tokens) or not re.fullmatch(r"[a-z][a-z\-]*", tokens[i]):
+    if (i >= len(tokens) or not re.fullmatch(r"[a-z][a-z\-]*", tokens[i])
+            or tokens[i] in _METHOD_WORDS):  # "a new method called X": X is read elsewhere
         return None
     words: list[str] = []
     for token in tokens[i:i + 7]:
         low = token.casefold()
         if (not re.fullmatch(r"[A-Za-z][\w\-]*", token) or low in _FOLLOWERS
-                or low in _FUNCTION_WORDS or low in _STOP_BEFORE_NAME):
+                or low in _FUNCTION_WORDS or low in _STOP_BEFORE_NAME or low in _NAMING):
             break
         if words and low.endswith("ed") and _is_phrase_head(words[-1]):
             break  # "the pre-gating router decoupled from ..."
@@ -656,6 +662,8 @@ def discover_paper(paper: Paper) -> list[Introduced]:
                 or kind or "method")
         key = name.casefold()
         known = found.get(key)
+        if known is None and key.endswith("s") and key[:-1] in found:
+            known = found[key[:-1]]  # "the proposed IIR-SNNs" after "we propose IIR-SNN"
         if known is None:
             for other in found.values():  # "WRAP" defined after "Web Rephrase ..." was seen
                 if key in {a.casefold() for a in other.aliases}:
@@ -682,13 +690,14 @@ def discover_paper(paper: Paper) -> list[Introduced]:
     called_at: dict[int, re.Match[str]] = {}
     compared: list[re.Match[str]] = []
     novel: list[re.Match[str]] = []
+    proposed: list[str] = []  # "our proposed X", "we extend our method to X": after "we propose X"
     for position, kind in _trigger_hits(text):
         if kind == "compared":
             extended = _EXTEND_TO.match(text, position)
             if extended:  # "we further extend our method to CheckFree+"
                 got = _strong_name(text[extended.end():extended.end() + 80])
                 if got:
-                    add(got, [], None, False, True, "proposed")
+                    proposed.append(got)
                 continue
             match = _COMPARED.match(text, position)
             if match and (text[position] not in "si" or text.startswith("state", position)
@@ -720,7 +729,7 @@ def discover_paper(paper: Paper) -> list[Introduced]:
         elif _PROPOSED.search(before) and text[position:match.end()].rstrip(" ,")[-1] == "d":
             got = _strong_name(text[match.end():match.end() + 80])  # "our proposed Conformer-NTM"
             if got:
-                add(got, [], None, False, True, "proposed")
+                proposed.append(got)
     for number in sorted(intros.keys() | called_at.keys()):
         end = sentences.end(number)
         matches, called, got = intros.get(number, []), called_at.get(number), None
@@ -747,6 +756,8 @@ def discover_paper(paper: Paper) -> list[Introduced]:
                 got = (phrase, _phrase_aliases(phrase), "method", "phrase")
             if got:
                 add(got[0], got[1], got[2], False, True, got[3])
+    for name in proposed:
+        add(name, [], None, False, True, "proposed")
     seen_sentences = set()
     for apposition in _APPOSITION.finditer(text):
         number = sentences.index(apposition.start())
