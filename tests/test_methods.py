@@ -50,6 +50,21 @@ def test_word_boundaries_no_lora_inside_exploration(catalog) -> None:
     assert "LoRA" not in found
 
 
+def test_matcher_boundaries_are_any_non_word_character() -> None:
+    from graphx.methods.matcher import Matcher
+
+    m = Matcher([("m-lm", ["language model"]), ("m-cpp", ["C++"]), ("m-lora", ["LoRA"]),
+                 ("m-x", ["X"]), ("m-xy", ["X Y"])])
+    found = lambda text: [(h.method_id, h.surface) for h in m.find(text)]  # noqa: E731
+    assert found("a language model, a language,model and a language-model") == [
+        ("m-lm", "language model"), ("m-lm", "language-model")]
+    assert found("C++ code, (C++) and C++.") == [("m-cpp", "C++")] * 3
+    assert found("«LoRA», “LoRA” and é-LoRA; LoRAé and éLoRA are other words") == [
+        ("m-lora", "LoRA")] * 3
+    # the longest form that stands as whole words wins; a longer one inside a word does not
+    assert found("X Yz and X Y.") == [("m-x", "X"), ("m-xy", "X Y")]
+
+
 def test_links_are_code_not_method_mentions(catalog) -> None:
     found = one("A fast speech encoder", "Code: https://github.com/k2-fsa/icefall and "
                 "www.example.org/LoRA. It beats Conformer.", catalog)

@@ -16,11 +16,21 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import ahocorasick
 
-_FOLD = str.maketrans({c: " " for c in "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212_/"})
+_FOLD_CHARS = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212_/"
+_FOLD = str.maketrans({c: " " for c in _FOLD_CHARS})
+# every ASCII character that is not a letter or a digit; _NOT_WORD for the rest of Unicode
+_BLANK = str.maketrans({chr(i): " " for i in range(128) if not chr(i).isalnum()})
+_NOT_WORD = re.compile(r"[^\w ]|_")
+
+
+def _padded(key: str) -> str:
+    """An automaton key: the form with everything but letters and digits blanked, a space either
+    side (so it only matches whole words in text blanked the same way)."""
+    return f" {_NOT_WORD.sub(' ', key.translate(_BLANK))} "
 
 
 def fold(text: str) -> str:
@@ -79,12 +89,14 @@ _COORDINATED = re.compile(r"((?:[A-Za-z][\w\-]*,\s+)*[A-Za-z][\w\-]*)(?:,?\s+(?:
 
 
 def _sentence_start(text: str, start: int) -> bool:
-    before = text[:start].rstrip()
-    return not before or before[-1] in ".!?:;\"'(*"
+    """Whether only spaces lie between `start` and the start of the text or a sentence's end."""
+    i = start - 1
+    while i >= 0 and text[i].isspace():
+        i -= 1
+    return i < 0 or text[i] in ".!?:;\"'(*"
 
 
-@dataclass(frozen=True)
-class Hit:
+class Hit(NamedTuple):  # a tuple: a million are built for 100k papers
     method_id: str
     start: int
     end: int  # exclusive
@@ -123,11 +135,25 @@ class Matcher:
                     entry = (method_id, folded if sensitive else None, proper)
                     if entry not in patterns[key]:
                         patterns[key].append(entry)
+        # the automaton's keys are the forms with punctuation blanked and a space either side
+        # (_padded); a few forms share one ("c++" and "c#+"), so each key lists its forms
+        variants: dict[str, list[tuple[str, tuple[tuple[str, str | None, bool], ...]]]] = {}
         for key, entries in patterns.items():
-            self._automaton.add_word(key, (len(key), tuple(entries)))
+            variants.setdefault(_padded(key), []).append((key, tuple(entries)))
+        for padded, forms in variants.items():
+            self._automaton.add_word(padded, (len(padded), tuple(forms)))
         self.size = len(patterns)
         if patterns:
             self._automaton.make_automaton()
+
+    def _entries(self, key: str) -> tuple[tuple[str, str | None, bool], ...]:
+        """The (method id, exact form, proper) entries of a folded, lower-cased form."""
+        value = self._automaton.get(_padded(key), None)
+        if value is not None:
+            for form, entries in value[1]:
+                if form == key:
+                    return entries
+        return ()
 
     def find(self, text: str, title: bool = False) -> list[Hit]:
         """Every method occurrence in `text`, leftmost-longest, at word boundaries.
@@ -139,20 +165,27 @@ class Matcher:
             text = _URL.sub(lambda m: " " * len(m.group()), text)  # positions kept
         folded = fold(text)  # abstracts and titles arrive with whitespace already collapsed
         lowered = lower_same_length(folded)
-        n = len(lowered)
+        # the automaton runs over the text with every character that is not a letter or a digit
+        # blanked, one space added either side: its padded keys then only match whole words, and
+        # the C loop skips the many matches inside words ("tr" in "transformer") that Python would
+        # otherwise have to reject one by one
+        blanked = lowered.translate(_BLANK)
+        if not blanked.isascii():
+            blanked = _NOT_WORD.sub(" ", blanked)
         candidates: list[tuple[int, int, str]] = []
-        for end, (length, entries) in self._automaton.iter(lowered):
-            start = end - length + 1
-            if start > 0 and (lowered[start - 1].isalnum()):
-                continue
-            if end + 1 < n and (lowered[end + 1].isalnum()):
-                continue
-            for method_id, exact, proper in entries:
-                if exact is not None and folded[start : end + 1] != exact:
+        for end, (length, forms) in self._automaton.iter(f" {blanked} "):
+            start = end - length + 1  # the form's first character in `text`: padding counted
+            for form, entries in forms:
+                # the form itself, not only its blanked key ("language,model")
+                if not lowered.startswith(form, start):
                     continue
-                if proper and (title or _sentence_start(folded, start)):
-                    continue
-                candidates.append((start, end + 1, method_id))
+                for method_id, exact, proper in entries:
+                    if exact is not None and not folded.startswith(exact, start):
+                        continue
+                    if proper and (title or _sentence_start(folded, start)):
+                        continue
+                    candidates.append((start, end - 1, method_id))
+                    break
                 break
         candidates.sort(key=lambda c: (c[0], -(c[1] - c[0])))
         hits: list[Hit] = []
@@ -172,8 +205,10 @@ class Matcher:
         "data parallelism"; "tensor parallelism" and "pipeline parallelism" are looked up too."""
         found = []
         for hit in hits:
+            if not text.endswith((" and ", " or ", "/", " & "), 0, hit.start):
+                continue
             head = fold(text[hit.start:hit.end]).split(" ", 1)
-            if len(head) < 2 or not (text[:hit.start].endswith((" and ", " or ", "/", " & "))):
+            if len(head) < 2:
                 continue
             match = _COORDINATED.search(text, max(0, hit.start - 80), hit.start)
             if not match:
@@ -181,10 +216,7 @@ class Matcher:
             for modifier in re.split(r",\s+", match.group(1)):
                 form = f"{modifier} {head[1]}"
                 folded = " ".join(fold(form).split())
-                value = self._automaton.get(lower_same_length(folded), None)
-                if value is None:
-                    continue
-                for method_id, exact, _proper in value[1]:
+                for method_id, exact, _proper in self._entries(lower_same_length(folded)):
                     if exact is None or exact == folded:
                         start = match.start(1) + match.group(1).find(modifier)
                         found.append(Hit(method_id, start, start + len(modifier), form))
