@@ -361,23 +361,16 @@ def export_command(
 
     Example: graphx export --format html --method Conformer --out conformer.html
     """
-    from graphx import export, query, store, views
+    from graphx import export, query
 
     # the same resolvers as `graphx paper` / `method`: same answers, same "did you mean"
     focus_id = query.resolve(db, focus)["id"] if focus else None
     method_id = query.resolve_method(db, method)["id"] if method else None
-    graph = store.load(db)
-    view = views.filtered_view(graph, kinds=kind or None, method=method_id, focus=focus_id,
-                               depth=depth, min_weight=min_weight, max_nodes=max_nodes,
-                               since=since)
-    if format_name == "html" and max_nodes is None:
-        view = views.default_view(view)
     target = out or db.parent / export.DEFAULT_NAMES[format_name]
-    written = export.write(view, format_name, target)
-    summary = views.summary(view)
-    summary.update({"format": format_name, "out": str(written), "filters": view.meta.get("filters"),
-                    "left_out_papers": (view.meta["truncated_from"] - len(view.papers)
-                                        if view.meta.get("truncated_from") else 0)})
+    summary = export.write_from_store(db, format_name, target, kinds=kind or None,
+                                      method=method_id, focus=focus_id, depth=depth,
+                                      min_weight=min_weight, max_nodes=max_nodes, since=since)
+    written = summary["out"]
     if as_json:
         output.print_json(summary)
         return

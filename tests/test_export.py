@@ -187,6 +187,69 @@ def test_graphml_is_xml_safe_stable_and_typed(tmp_path):
         assert f'attr.name="{key}" attr.type="{kind}"' in text
 
 
+def test_streamed_graphml_equals_the_graph_writer_byte_for_byte(seed_db, tmp_path):
+    """`graphx export --format graphml` streams the store from SQL; the file is the one the
+    Graph writer makes from the loaded store (positions included: the seeds are small)."""
+    from graphx import store, views
+    from graphx.export import write_from_store
+
+    expected = write(views.filtered_view(store.load(seed_db)), "graphml", tmp_path / "a.graphml")
+    summary = write_from_store(seed_db, "graphml", tmp_path / "b.graphml")
+    assert (tmp_path / "b.graphml").read_bytes() == expected.read_bytes()
+    assert summary["papers"] == 231 and summary["relations"] == 844
+    assert '<data key="x">' in expected.read_text(encoding="utf-8")
+
+
+def test_streamed_graphml_of_a_big_store_with_hostile_text(tmp_path):
+    """Past the size that gets positions, with markup and control characters in the store."""
+    from graphx import store, views
+    from graphx.export import write_from_store
+    from graphx.model import Edge
+
+    graph = synthetic_graph(3000, methods=3000)  # 3,000 papers + ~2,850 methods: no layout
+    hostile = hostile_graph(tmp_path)
+    hostile.repos["evil/repo"].description = "bell\x07 and <tags> & \"quotes\""
+    graph.papers += hostile.papers
+    graph.mentions += hostile.mentions
+    graph.methods.update(hostile.methods)
+    graph.repos.update(hostile.repos)
+    graph.edges += hostile.edges
+    first, second = graph.papers[0].id, graph.papers[1].id
+    graph.edges += [Edge(first, second, "cites", 1.0, []),  # folded with the next one
+                    Edge(first, second, "builds_on", 1.25, ["Method 2", "Method 1"])]
+    db = store.save(graph, tmp_path / "graphx.db")
+    expected = write(views.filtered_view(store.load(db)), "graphml", tmp_path / "a.graphml")
+    write_from_store(db, "graphml", tmp_path / "b.graphml")
+    text = (tmp_path / "b.graphml").read_text(encoding="utf-8")
+    assert text == expected.read_text(encoding="utf-8")
+    assert '<data key="x">' not in text
+    assert re.search(r'<data key="kind">(shares_method\+)?builds_on\+cites</data>', text)
+    assert "bell and &lt;tags&gt; &amp; \"quotes\"" in text
+
+
+@pytest.mark.parametrize("filters", [
+    {}, {"max_nodes": 50}, {"since": "2024-06"}, {"kinds": ["builds_on"]},
+    {"kinds": ["mentions", "shares_method"]}, {"kinds": ["has_code", "introduces"]},
+    {"min_weight": 3.0}, {"focus": "ZIP", "depth": 2}, {"focus": "ZIP", "depth": 2, "max_nodes": 10},
+    {"focus": "ZIP", "depth": 3, "kinds": ["shares_method"], "min_weight": 2.0},
+    {"method": "m-conformer"}, {"method": "m-conformer", "focus": "ZIP", "max_nodes": 3},
+])
+def test_views_read_from_the_store_equal_views_of_the_loaded_graph(seed_db, filters):
+    """load_view selects papers in SQL and loads only those: the same view as filtered_view."""
+    from graphx import store, views
+
+    graph = store.load(seed_db)
+    if filters.get("focus") == "ZIP":
+        filters = {**filters, "focus": next(p.id for p in graph.papers
+                                            if p.title.startswith("Zipformer:"))}
+    expected = views.filtered_view(graph, **filters)
+    view = views.load_view(seed_db, **filters)
+    assert view.papers == expected.papers and view.edges == expected.edges
+    assert (view.methods, view.mentions, view.repos) == (expected.methods, expected.mentions,
+                                                         expected.repos)
+    assert view.meta == expected.meta
+
+
 # ---- JSON --------------------------------------------------------------------------------------
 
 def test_json_follows_the_documented_schema(seed_build):
