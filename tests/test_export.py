@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 
 import pytest
@@ -11,6 +12,7 @@ from export_fixtures import HOSTILE_TITLE, hostile_graph, synthetic_graph
 from graphx.errors import GraphxError
 from graphx.export import atomic_write, write
 from graphx.export.html import page_data, script_json
+from graphx.model import Mention, Method
 
 
 def embedded_data(page: str) -> dict:
@@ -60,6 +62,28 @@ def test_html_layout_is_stable_across_runs(seed_build):
     first = page_data(seed_build.graph)
     second = page_data(seed_build.graph)
     assert [(n["x"], n["y"]) for n in first["nodes"]] == [(n["x"], n["y"]) for n in second["nodes"]]
+
+
+def test_community_names_break_ties_by_name_in_every_process(tmp_path):
+    """Two methods every paper of a community mentions: the legend names them alphabetically
+    (it used to follow a set's order, which changes with each process's hash seed)."""
+    import subprocess
+    import sys
+
+    from graphx import store
+
+    graph = synthetic_graph(30, methods=5)
+    for paper in graph.papers:
+        graph.mentions += [Mention(paper.id, "m-zeta"), Mention(paper.id, "m-alpha")]
+    graph.methods["m-zeta"] = Method("m-zeta", "Zeta attention")
+    graph.methods["m-alpha"] = Method("m-alpha", "Alpha dropout")
+    db = store.save(graph, tmp_path / "graphx.db")
+    script = ("import sys; from graphx import store; from graphx.export.html import page_data; "
+              "print(page_data(store.load(sys.argv[1]))['meta']['communities'][0]['label'])")
+    labels = {subprocess.run([sys.executable, "-c", script, str(db)], capture_output=True,
+                             text=True, check=True, env={**os.environ, "PYTHONHASHSEED": seed}
+                             ).stdout.strip() for seed in ("1", "2", "3")}
+    assert labels == {"Alpha dropout, Zeta attention"}
 
 
 def test_embedded_json_cannot_end_the_script():

@@ -166,7 +166,8 @@ def _communities(graph: Graph) -> tuple[dict[str, int], list[dict[str, Any]]]:
     labels = []
     for number, members in enumerate(ranked[:COMMUNITY_COLOURS]):
         counts = Counter(name for pid in members for name in set(specific[pid]))
-        top = [name for name, _ in counts.most_common(2)]
+        # ties by name: a set's order changes from one process to the next (hash seeds)
+        top = sorted(counts, key=lambda name: (-counts[name], name))[:2]
         labels.append({"group": number, "papers": len(members), "label": ", ".join(top) or "—"})
         for pid in members:
             result[pid] = number
