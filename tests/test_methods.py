@@ -194,6 +194,42 @@ def test_discovery_leaves_tasks_and_ordinary_phrases_out(abstract: str) -> None:
     assert found == []
 
 
+@pytest.mark.parametrize("title, abstract, name", [
+    ("Some untitled study", "We introduce ZARP, a retrieval engine with three innovations: "
+     "(1) ZARP_SELECT for imputation, (2) implicit decompression.", "ZARP_SELECT"),
+    ("Some untitled study", "We introduce Zorb modules and zriming, novel methods for tuning.",
+     "zriming"),
+    ("Some untitled study", "We adapt the encoder through: (1) limiting the context, and (2) "
+     "introducing an activation caching mechanism to run it.", "activation caching"),
+    ("ZPI-LLM: Serving big models", "ZPI-LLM keeps data local and introduces a sliding window "
+     "memory scheduler to manage weights.", "sliding window memory scheduler"),
+    ("ZunkFormer: Long speech", "By removing padding, ZunkFormer's masked batching technique "
+     "cuts memory use.", "masked batching"),
+])
+def test_discovery_reads_parts_of_the_introduced_method(title: str, abstract: str,
+                                                         name: str) -> None:
+    found = {i.name: i for i in discover_paper(Paper(title, abstract))}
+    assert name in found and found[name].introduced and found[name].kind == "method"
+
+
+@pytest.mark.parametrize("title, abstract", [
+    ("Some untitled study", "We evaluate on (1) MMLU for knowledge, (2) GSM8K for math."),
+    ("Some untitled study", "Prior work introduces a sliding window memory scheduler."),
+    ("ZunkFormer: Long speech", "ZunkFormer's training recipe and Other's masked batching "
+     "technique help."),
+    ("Some untitled study", "We study the problem and (2) introducing bias matters."),
+])
+def test_parts_of_other_work_are_not_introduced(title: str, abstract: str) -> None:
+    found = [i.name for i in discover_paper(Paper(title, abstract)) if i.introduced and i.how != "title"]
+    assert found == []
+
+
+def test_a_catalog_method_set_off_as_novel_is_introduced_there(catalog) -> None:
+    found = one("Serving text generation", "This paper introduces ZorbGen, a system that employs "
+                "Dynamic SplitFuse, a novel prompt and generation composition strategy.", catalog)
+    assert found["Dynamic SplitFuse"] is True
+
+
 def test_names_after_called_or_before_a_definition_are_read_once() -> None:
     paper = Paper("Some untitled study of systems", "We propose a new method called Zorbing "
                   "Augmented Retrieval (ZAR) that fuses. The proposed Zorb Cascaded Ranking Model "

@@ -147,7 +147,7 @@ def _extract(papers: list[Paper], catalog: list[CatalogEntry] | None, jobs: int,
         if method_id in catalog_ids:
             # a catalog method: the paper may introduce it (Conformer: ...), never redefine it
             if (methods[method_id].generic or claim.kind != "method" or not claim.introduced
-                    or claim.how not in ("title", "intro")):
+                    or claim.how not in ("title", "intro", "apposition")):
                 continue
         elif method_id is None:
             method_id = slug(claim.name)

@@ -49,7 +49,7 @@ _KIND_WORDS = {
     "samples": "dataset", "pairs": "dataset", "documents": "dataset", "trajectories": "dataset", "instructions": "dataset", "annotations": "dataset",
     "metric": "metric", "metrics": "metric", "score": "metric", "measure": "metric",
     "task": "task", "tasks": "task", "problem": "task", "survey": "survey", "review": "survey",
-    "position": "survey", "study": "study", "analysis": "study", "investigation": "study",
+    "study": "study", "analysis": "study", "investigation": "study",
 }
 # words that describe a method: seeing one first settles the kind as "method"
 _METHOD_WORDS = {
@@ -116,6 +116,7 @@ _INTRO_VERB = re.compile(rf"{_VERB}\b\s*,?\s*")
 _SUBJECT_BEFORE = re.compile(rf"\b{_SUBJECT}\s+(?:\(\w{{1,4}}\)\s+)?(?:(?:\w+ly|also|further|then|"
                              rf"first|next|here|now|finally|therefore|thus|hence)\s+)?"
                              rf"(?:(?:can|will)\s+)?$")
+_INTRO_GERUND = re.compile(r"(?:introducing|proposing)\s+")
 _ENUMERATED = re.compile(r"\(\w{1,3}\)\s+(?:also\s+)?$")  # "(2) present ...", after "we" in the sentence
 _EXTEND_TO = re.compile(r"extend(?:s|ed)?\s+(?:our|this)\s+(?:\w+\s+)?(?:method|approach|model|framework|"
                         r"system|algorithm|technique|idea|design)s?\s+(?:to|into)\s+")
@@ -143,7 +144,8 @@ _LIST_HEAD = re.compile(r"\b(?:methods?|systems?|models?|frameworks?|approaches|
 # and alternatives costs a step at every character; one Aho-Corasick pass over the lower-cased
 # text finds where they can start, and each pattern is then only tried there.
 _TRIGGER_WORDS = {
-    "intro": ("propose", "present", "introduce", "develop", "design", "build", "release",
+    "intro": ("propose", "present", "introduce", "introducing", "proposing", "develop", "design",
+              "build", "release",
               "describe", "devise", "create", "call", "name", "term", "dub", "open-source",
               "unveil", "offer", "contribute", "construct", "curate"),
     "called": ("called", "named", "termed", "dubbed", "coined", "namely", "call", "dub", "term"),
@@ -437,6 +439,37 @@ def _is_phrase_head(word: str) -> bool:
     return word in _PHRASE_HEADS or word.rstrip("s") in _PHRASE_HEADS
 
 
+_ENUMERATED_NAME = re.compile(r"\(\s*(?:\d|i{1,3}|iv|v)\s*\)\s+([A-Za-z][\w\-+]*[\w+])(?=\s+(?:for|to|that|which|,))")
+# "X and priming, novel methods"
+_AND_NAME = re.compile(r"\s+and\s+([a-z][\w\-]*(?:\s+[a-z][\w\-]*){0,2}),\s+(?:two\s+)?(?:novel|new)\b")
+
+
+def _described_with(name: str, rest: str) -> list[str]:
+    """A second technique named with the one "we introduce X" reads: "X and priming, novel
+    methods". (Not "X, a memory-efficient parallelism method": that says what X is.)"""
+    at = rest.find(name)
+    if at < 0:
+        return []
+    after = rest[at + len(name):at + len(name) + 160]
+    found = []
+    if (coordinated := _AND_NAME.match(after)) and coordinated.group(1) not in _FUNCTION_WORDS:
+        found.append(coordinated.group(1))
+    return found
+
+
+def _owned_phrase(name: str, text: str) -> str | None:
+    """ "ChunkFormer's masked batching technique": a technique the paper's own method has."""
+    at = text.find(name + "'s ")
+    if at < 0:
+        return None
+    owned = _OWNED.match(text, at + len(name) + 3)
+    return _phrase_name(owned.group(1)) if owned else None
+
+
+_OWNED = re.compile(r"((?:[a-z][\w\-]*\s+){1,4}(?:technique|mechanism|method|approach|strategy|"
+                    r"scheme|algorithm|module))\b")
+
+
 def _clean(text: str) -> str:
     return text.replace("**", "").replace("`", "")
 
@@ -680,7 +713,9 @@ def discover_paper(paper: Paper) -> list[Introduced]:
         if kind != "method":
             known.kind = kind
 
-    name, tail = _title_parts(_clean(paper.title))
+    title = _clean(paper.title)
+    name, tail = _title_parts(title)
+    title_name_ = name
     if name:
         add(name, [], kind_from_words(tail.split()[:6]), True, True, "title")
     text = _clean(paper.abstract)
@@ -716,13 +751,21 @@ def discover_paper(paper: Paper) -> list[Introduced]:
             if match:
                 novel.append(match)
             continue
-        match = _INTRO_VERB.match(text, position)
+        match = _INTRO_VERB.match(text, position) or _INTRO_GERUND.match(text, position)
         if not match:
             continue
         before = text[max(0, position - 60):position]
-        if _SUBJECT_BEFORE.search(before):
+        if match.group().startswith(("introducing", "proposing")):
+            pass
+        elif _SUBJECT_BEFORE.search(before):
             intros.setdefault(sentences.index(position), []).append(match)
-        elif _ENUMERATED.search(before):  # "we (1) characterize ..., (2) present X, (3) introduce Y"
+            continue
+        elif name and match.group().rstrip(" ,").endswith("es"):
+            number = sentences.index(position)  # "TPI-LLM keeps ... and introduces a ..."
+            if text.startswith(name, sentences.start(number)):
+                intros.setdefault(number, []).append(match)
+                continue
+        if _ENUMERATED.search(before):  # "we (1) characterize ..., (2) present X, (3) introduce Y"
             number = sentences.index(position)
             if _WE.search(text, sentences.start(number), position):
                 intros.setdefault(number, []).append(match)
@@ -744,20 +787,25 @@ def discover_paper(paper: Paper) -> list[Introduced]:
                 got = (*got[:3], "called")  # a new name, but never a claim on a catalog one
             if got and called.group("noun"):  # "we call this metric X"
                 got = (got[0], got[1], kind_from_words([called.group("noun")]) or got[2], got[3])
-        if match and not got:
-            got = _intro_name(text[match.end():end])
-            if not got and (phrase := _phrase_name(text[match.end():end])):
-                got = (phrase, _phrase_aliases(phrase), "method", "phrase")
-        if got:
-            add(got[0], got[1], got[2], False, True, got[3])
-        for later in matches[1:]:  # "(2) present EQSPEC ... and (3) introduce EXSPEC"
-            got = _intro_name(text[later.end():end])
-            if not got and (phrase := _phrase_name(text[later.end():end])):
-                got = (phrase, _phrase_aliases(phrase), "method", "phrase")
+        for index, intro in enumerate(matches):  # "(2) present EQSPEC ..., (3) introduce EXSPEC"
+            rest = text[intro.end():end]
+            if index or not got:
+                got = _intro_name(rest)
+                if not got and (phrase := _phrase_name(rest)):
+                    got = (phrase, _phrase_aliases(phrase), "method", "phrase")
             if got:
                 add(got[0], got[1], got[2], False, True, got[3])
+                for phrase in _described_with(got[0], rest):
+                    add(phrase, _phrase_aliases(phrase), "method", False, True, "phrase")
+            for item in _ENUMERATED_NAME.finditer(rest):  # "three innovations: (1) WARP_SELECT for"
+                if _is_strong(item.group(1)) and len(item.group(1)) > 2:
+                    add(item.group(1), [], None, False, True, "listed")
+        if got and not matches:
+            add(got[0], got[1], got[2], False, True, got[3])
     for name in proposed:
         add(name, [], None, False, True, "proposed")
+    if title_name_ and (owned := _owned_phrase(title_name_, text)):
+        add(owned, _phrase_aliases(owned), "method", False, True, "phrase")
     seen_sentences = set()
     for apposition in _APPOSITION.finditer(text):
         number = sentences.index(apposition.start())
