@@ -12,6 +12,7 @@ from export_fixtures import HOSTILE_TITLE, hostile_graph, synthetic_graph
 from graphx.errors import GraphxError
 from graphx.export import atomic_write, write
 from graphx.export.html import page_data, script_json
+from graphx.export.json import to_document
 from graphx.model import Mention, Method
 
 
@@ -242,13 +243,33 @@ def test_streamed_graphml_of_a_big_store_with_hostile_text(tmp_path):
     graph.edges += [Edge(first, second, "cites", 1.0, []),  # folded with the next one
                     Edge(first, second, "builds_on", 1.25, ["Method 2", "Method 1"])]
     db = store.save(graph, tmp_path / "graphx.db")
-    expected = write(views.filtered_view(store.load(db)), "graphml", tmp_path / "a.graphml")
+    view = views.filtered_view(store.load(db))
+    expected = write(view, "graphml", tmp_path / "a.graphml")
     write_from_store(db, "graphml", tmp_path / "b.graphml")
     text = (tmp_path / "b.graphml").read_text(encoding="utf-8")
     assert text == expected.read_text(encoding="utf-8")
     assert '<data key="x">' not in text
     assert re.search(r'<data key="kind">(shares_method\+)?builds_on\+cites</data>', text)
     assert "bell and &lt;tags&gt; &amp; \"quotes\"" in text
+    # JSON: streamed and from the Graph, the text json.dump writes
+    document = json.dumps(to_document(view), ensure_ascii=False, indent=1)
+    write_from_store(db, "json", tmp_path / "b.json")
+    assert (tmp_path / "b.json").read_text(encoding="utf-8") == document
+    assert write(view, "json", tmp_path / "a.json").read_text(encoding="utf-8") == document
+    assert "bell\\u0007 and <tags>" in document and "</script><script>alert(2)" in document
+
+
+def test_streamed_json_equals_json_dump_of_the_document(seed_db, tmp_path):
+    from graphx import store, views
+    from graphx.export import write_from_store
+
+    view = views.filtered_view(store.load(seed_db))
+    document = json.dumps(to_document(view), ensure_ascii=False, indent=1)
+    summary = write_from_store(seed_db, "json", tmp_path / "b.json")
+    assert (tmp_path / "b.json").read_text(encoding="utf-8") == document
+    assert write(view, "json", tmp_path / "a.json").read_text(encoding="utf-8") == document
+    assert summary == {**views.summary(view), "format": "json", "out": str(tmp_path / "b.json"),
+                       "filters": None, "left_out_papers": 0}
 
 
 @pytest.mark.parametrize("filters", [

@@ -56,7 +56,8 @@ def write(graph: Graph, format_name: str, path: str | Path) -> Path:
         return writer(format_name)(graph, Path(path))
 
 
-STREAMED = {"graphml": ("graphx.export.graphml", "write_graphml_store")}
+STREAMED = {"graphml": ("graphx.export.graphml", "write_graphml_store"),
+            "json": ("graphx.export.json", "write_json_store")}
 
 
 def write_from_store(db: str | Path, format_name: str, path: str | Path,
@@ -64,7 +65,8 @@ def write_from_store(db: str | Path, format_name: str, path: str | Path,
     """Write the view of the store at `db` that `filters` select (the arguments of
     `graphx.views.filtered_view`; HTML is capped at DEFAULT_HTML_MAX_NODES papers unless
     `max_nodes` says otherwise), reading only what that view needs: the whole store is
-    streamed from SQLite for GraphML, and a filtered or capped view loads only its papers.
+    streamed from SQLite for GraphML and JSON, and a filtered or capped view loads only its
+    papers.
 
     Returns what was written: `views.summary` of the view, `format`, `out`, `filters` and
     `left_out_papers` (by the cap).
