@@ -224,6 +224,44 @@ def test_parts_of_other_work_are_not_introduced(title: str, abstract: str) -> No
     assert found == []
 
 
+@pytest.mark.parametrize("title, abstract, name", [
+    # an acronym ending in a whole word; a loose one after "we propose a"
+    ("Some untitled study", "Our work rethinks encoders, abstracting a one-residual Meta Zobile "
+     "Block (MZBlock) for small models.", "MZBlock"),
+    ("Some untitled study", "In this work, we propose a faster re-zoning system based on a "
+     "non-autoregressive generation model (FReZNA) to cut latency.", "FReZNA"),
+    # "we deduce a modern <Capitalised Expansion> (ACR)"
+    ("Some untitled study", "Following the criterion, we deduce a modern Improved Zorbed Residual "
+     "Block (i2ZRB) for vision.", "i2ZRB"),
+    # a hyphenated variant of the paper's own method
+    ("ZorbAttention: Fast exact attention", "We propose ZorbAttention. ZorbAttention and "
+     "block-sparse ZorbAttention train faster.", "block-sparse ZorbAttention"),
+    # techniques the paper's own method uses and has to explain
+    ("ZARATHI: Efficient inference", "ZARATHI employs chunked-prefills, which split a request, "
+     "and decode-maximal batching, which fills a batch.", "decode-maximal batching"),
+    # a title that opens with a technique
+    ("Dynamic Zorb Batching for End-to-End Sequence Modeling", "We learn segment boundaries.",
+     "Dynamic Zorb Batching"),
+])
+def test_discovery_reads_defined_and_variant_names(title: str, abstract: str, name: str) -> None:
+    found = {i.name: i for i in discover_paper(Paper(title, abstract))}
+    assert name in found and found[name].introduced and found[name].kind == "method"
+
+
+@pytest.mark.parametrize("title, abstract", [
+    ("Some untitled study", "We use a Gated Zinear Unit (GZU) in every block."),
+    ("Some untitled study", "We propose adding a memory-augmented zeural network (MZNN)."),
+    ("ZorbAttention: Fast exact attention", "We propose ZorbAttention. The well-known "
+     "ZorbAttention kernels are fast."),
+    ("ZARATHI: Efficient inference", "Prior systems employ chunked-prefills, which split requests."),
+    ("Balancing Pipeline Parallelism with Vocabulary Parallelism", "We balance stages."),
+    ("Efficient Token Pruning for Long Contexts", "We prune tokens."),
+])
+def test_used_defined_and_title_phrases_are_not_introduced(title: str, abstract: str) -> None:
+    found = discover_paper(Paper(title, abstract))
+    assert [i.name for i in found if i.introduced and i.how != "title"] == []
+
+
 def test_a_catalog_method_set_off_as_novel_is_introduced_there(catalog) -> None:
     found = one("Serving text generation", "This paper introduces ZorbGen, a system that employs "
                 "Dynamic SplitFuse, a novel prompt and generation composition strategy.", catalog)

@@ -284,6 +284,16 @@ def _title_parts(title: str) -> tuple[str | None, str]:
     return None, tail
 
 
+# "Dynamic Chunking for End-to-End ...": a title that opens with a technique it is about
+_TITLE_OPENS = re.compile(r"((?:[A-Z][a-z\-]+\s+){1,2}[A-Z][a-z\-]+)\s+(?:for|with|via)\s")
+
+
+def _title_technique(words: list[str]) -> bool:
+    first = words[0].casefold()
+    return (_is_phrase_head(words[-1]) and not first.endswith("ing") and not _stopword(first)
+            and first not in _PRAISE)
+
+
 def _stopword(word: str) -> bool:
     return word.casefold() in _NOT_NAMES and not (word.isupper() and len(word) > 1)
 
@@ -297,6 +307,9 @@ _FUNCTION_WORDS = {"of", "for", "and", "the", "a", "an", "to", "in", "on", "with
                    "using", "via", "from", "at", "into", "beyond", "towards", "toward", "without"}
 
 
+_SHORT_AND_WORD = re.compile(r"([A-Z][A-Z0-9]+)([A-Z][a-z]{2,})")
+
+
 def _acronym_expansion(acronym: str, before: list[str], loose: bool = False,
                        longest: bool = False) -> list[str] | None:
     """The words before "(ACR)" whose initials spell it: ["Web", "Rephrase", ...] for WRAP.
@@ -305,6 +318,11 @@ def _acronym_expansion(acronym: str, before: list[str], loose: bool = False,
     sit inside ("Transformer as Linear Expansion of learnGene" for TLEG). `loose` accepts a
     mixed-case name as the short form ("retrospective reader (Retro-Reader)"); `longest` allows
     a long expansion that is known to start at before[0]."""
+    short = _SHORT_AND_WORD.fullmatch(acronym)
+    if short and before and before[-1].casefold() == short.group(2).casefold():
+        # "Meta Mobile Block (MMBlock)": initials, then the last word whole
+        span = _acronym_expansion(short.group(1), before[:-1], loose, longest)
+        return [*span, before[-1]] if span else None
     letters = [c.lower() for c in acronym if c.isalpha()]
     if len(letters) < 2 or sum(c.isupper() for c in acronym) < (1 if loose else 2):
         return None
@@ -313,7 +331,7 @@ def _acronym_expansion(acronym: str, before: list[str], loose: bool = False,
         span = words[start:]
         if not span[0][:1].lower() == letters[0] or span[0].casefold() in _FUNCTION_WORDS:
             continue
-        content = [w for w in span if w.casefold() not in _FUNCTION_WORDS]
+        content = [w for w in span if w.casefold() not in _FUNCTION_WORDS | {"based"}]
         if (len(content) > (2 * len(letters) + 2 if longest else len(letters) + 1)
                 or len(content) < 2 and len(letters) > 3 and not loose):
             continue
@@ -380,6 +398,8 @@ _PHRASE_HEADS = {
     "offloading", "checkpointing", "sharding", "slimming", "compression", "speculation",
     "representation", "reranking", "indexing", "partitioning", "space", "allocator",
 }
+_PREFIXES = {"post", "self", "semi", "multi", "cross", "inter", "intra", "super", "hyper", "ultra",
+             "over", "under", "auto", "anti", "mega", "meta", "mini", "micro", "pseudo", "quasi"}
 _NAMING = {"called", "named", "termed", "dubbed", "coined", "namely", "i.e", "e.g"}
 _PHRASE_END = re.compile(r"\s--?\s|[,;:()\u2014]")
 _PHRASE_CONTAINERS = {"mechanism", "module", "technique", "method", "approach", "strategy", "scheme",
@@ -392,7 +412,9 @@ _PRAISE = {"simple", "efficient", "effective", "lightweight", "light-weight", "g
            "very", "more", "plug-and-play", "training-free", "effective,", "universal", "first",
            "key", "two", "three", "several", "multiple", "various", "additional", "further",
            "modified", "enhanced", "optimized", "optimal", "carefully", "designed", "proposed",
-           "specific", "dynamic"}
+           "specific", "well-known", "widely-used", "so-called", "off-the-shelf", "open-source",
+           "state-of-the-art", "large-scale", "high-performance", "original", "standard",
+           "vanilla", "existing", "previous", "prior"}
 
 
 def _phrase_name(rest: str) -> str | None:
@@ -400,8 +422,7 @@ def _phrase_name(rest: str) -> str | None:
     "pre-gating router"; None unless the phrase ends in a technique's head word."""
     tokens = _TOKEN.findall(_PHRASE_END.split(rest[:160], maxsplit=1)[0])
     i = 0
-    while i < len(tokens) and (tokens[i] in {"a", "an", "the"} or tokens[i] in _PRAISE
-                               and tokens[i] != "dynamic"):
+    while i < len(tokens) and (tokens[i] in {"a", "an", "the"} or tokens[i] in _PRAISE):
         i += 1
     if (i >= len(tokens) or not re.fullmatch(r"[a-z][a-z\-]*", tokens[i])
             or tokens[i] in _METHOD_WORDS):  # "a new method called X": X is read elsewhere
@@ -417,7 +438,11 @@ def _phrase_name(rest: str) -> str | None:
         words.append(token)
     if words and words[-1].casefold() in _PHRASE_CONTAINERS:
         words.pop()
-    if not 2 <= len(words) <= 5 or len(words) > 5:
+    if len(words) == 1 and "-" in words[0]:  # "chunked-prefills", not "pre-retrieval"
+        first, *_, last = words[0].split("-")
+        ok = len(first) > 3 and first not in _PRAISE | _PREFIXES and _is_phrase_head(last)
+        return words[0] if ok else None
+    if not 2 <= len(words) <= 5:
         return None
     if not _is_phrase_head(words[-1]):
         return None
@@ -455,6 +480,65 @@ def _described_with(name: str, rest: str) -> list[str]:
     if (coordinated := _AND_NAME.match(after)) and coordinated.group(1) not in _FUNCTION_WORDS:
         found.append(coordinated.group(1))
     return found
+
+
+_WE_VERB = re.compile(r"\b(?:[Ww]e|[Oo]ur (?:work|paper)|[Tt]his (?:paper|work))\s+"
+                      r"(?:(?:\w+ly|also|further|then|first|finally)\s+)?(\w+)")
+_A_BEFORE = re.compile(r"\b(?:a|an)\s+(?:[\w\-]+\s+){0,2}$")
+# verbs that take up someone else's method ("we use a Gated Linear Unit (GLU)")
+_USE_VERBS = {"use", "used", "adopt", "adopted", "employ", "employed", "apply", "applied",
+              "leverage", "leveraged", "follow", "followed", "utilize", "utilized", "explore",
+              "explored", "evaluate", "evaluated", "compare", "compared", "consider", "considered",
+              "study", "studied", "analyze", "analyzed", "investigate", "investigated", "examine",
+              "examined", "revisit", "revisited", "replace", "replaced", "combine", "combined",
+              "incorporate", "incorporated", "train", "trained", "fine-tune", "benchmark",
+              "show", "find", "found", "observe", "note", "demonstrate", "test", "tested", "rely",
+              "build", "start", "begin", "take", "borrow", "inherit", "extend", "augment"}
+
+
+def _we_define(before: str, span: list[str]) -> bool:
+    """ "we deduce a modern Improved Inverted Residual Mobile Block (i2RMB)": an acronym the
+    paper's own sentence defines with "a", in capitals, after a verb that does not take up
+    someone else's method."""
+    if not _A_BEFORE.search(before) or not all(w[:1].isupper() for w in span
+                                               if w.casefold() not in _FUNCTION_WORDS):
+        return False
+    verbs = _WE_VERB.findall(before)
+    return bool(verbs) and verbs[-1].casefold() not in _USE_VERBS
+
+
+def _employed(name: str, text: str) -> list[str]:
+    """ "SARATHI employs chunked-prefills, which splits ..., and decode-maximal batching, which
+    ...": techniques the paper's own method uses and the abstract has to explain."""
+    found = []
+    at = text.find(name + " ")
+    while at >= 0:
+        if (employs := _EMPLOYS.match(text, at + len(name) + 1)):
+            sentence = _SENTENCE.split(text[employs.end():employs.end() + 400], maxsplit=1)[0]
+            for part in _EXPLAINED.finditer(sentence):
+                if (phrase := _phrase_name(part.group(1))):
+                    found.append(phrase)
+        at = text.find(name + " ", at + 1)
+    return found
+
+
+_EMPLOYS = re.compile(r"(?:also\s+)?(?:employs|uses|introduces|adopts|leverages|features|relies on)\s+")
+_EXPLAINED = re.compile(r"(?:^|\band\s+)((?:[a-z][\w\-]*\s+){0,3}[a-z][\w\-]*),\s+which\b")
+
+
+def _variant(name: str, text: str) -> str | None:
+    """ "block-sparse FlashAttention": a variant of the paper's own method, named by a hyphenated
+    modifier."""
+    at = text.find(" " + name)
+    while at > 0:
+        variant = _VARIANT.search(text, max(0, at - 30), at)
+        if variant and variant.group(1) not in _PRAISE:
+            return f"{variant.group(1)} {name}"
+        at = text.find(" " + name, at + 1)
+    return None
+
+
+_VARIANT = re.compile(r"(?<![\w\-])([a-z]{3,}-[a-z]{3,})$")
 
 
 def _owned_phrase(name: str, text: str) -> str | None:
@@ -596,10 +680,13 @@ def _definition(paren: re.Match[str], prefix: str) -> tuple[str, list[str], int]
     acronym = paren.group(1).rstrip(".")
     clause = re.split(r"[,;:()]|\b(?:and|or|of|with|for|to|by|the|a|an|in|on)\b", prefix)[-1]
     words = _TOKEN.findall(_clean(clause))
-    # the expansion may carry function words ("Fast Pre-training Technique using Document ...")
-    words = _TOKEN.findall(_clean(prefix))[-(len(acronym) + 4):] if not words else words
+    # the expansion may carry function words ("Fast Pre-training Technique using Document ...",
+    # "faster re-translation system based on a non-autoregressive ... model (FReTNA)")
+    wider = [w for w in _TOKEN.findall(_clean(prefix))[-(len(acronym) + 4):]
+             if w not in {",", ":", ";", "(", ")"}]
     words = [w for w in words if w not in {",", ":", ";", "(", ")"}]
-    span = _acronym_expansion(acronym, words)
+    span = (_acronym_expansion(acronym, words) if words else None) or _acronym_expansion(
+        acronym, wider)
     if not span:
         return None
     return acronym, span, len(prefix.rstrip()) - len(" ".join(span))
@@ -718,6 +805,8 @@ def discover_paper(paper: Paper) -> list[Introduced]:
     title_name_ = name
     if name:
         add(name, [], kind_from_words(tail.split()[:6]), True, True, "title")
+    elif (opens := _TITLE_OPENS.match(title)) and _title_technique(opens.group(1).split()):
+        add(opens.group(1), [opens.group(1).lower()], "method", True, True, "phrase")
     text = _clean(paper.abstract)
     # each pattern runs once over the whole abstract; sentences are only cut around its hits
     sentences = _Sentences(text)
@@ -806,6 +895,10 @@ def discover_paper(paper: Paper) -> list[Introduced]:
         add(name, [], None, False, True, "proposed")
     if title_name_ and (owned := _owned_phrase(title_name_, text)):
         add(owned, _phrase_aliases(owned), "method", False, True, "phrase")
+    for phrase in _employed(title_name_, text) if title_name_ else ():
+        add(phrase, _phrase_aliases(phrase), "method", False, True, "phrase")
+    if title_name_ and (variant := _variant(title_name_, text)):
+        add(variant, [], "method", False, True, "phrase")
     seen_sentences = set()
     for apposition in _APPOSITION.finditer(text):
         number = sentences.index(apposition.start())
@@ -832,7 +925,8 @@ def discover_paper(paper: Paper) -> list[Introduced]:
         position += sentence_start
         expansion = " ".join(span)
         before = text[max(sentence_start, position - 60): max(sentence_start, position)].casefold()
-        introduced = bool(_INTRODUCING.search(before))
+        introduced = bool(_INTRODUCING.search(before)) or _we_define(
+            text[sentence_start:max(sentence_start, position)], span)
         after = text[paren.end():sentences.end(number)].split()[:2]
         kind = kind_from_words(after) or kind_from_words(reversed(span[-1:]), forward=False)
         if kind is None and _NOT_METHOD_TAILS.search(expansion):
