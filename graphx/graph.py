@@ -53,15 +53,15 @@ def shares_method_edges(papers: list[Paper], methods: dict[str, Method], mention
     """
     ids = [p.id for p in papers]
     index = {pid: i for i, pid in enumerate(ids)}
+    counted = {m.id for m in methods.values() if not m.generic and m.kind == "method"}
     found: list[set[str]] = [set() for _ in papers]
-    for mention in mentions:
-        method = methods.get(mention.method_id)
-        i = index.get(mention.paper_id)
-        if i is not None and method is not None and not method.generic and method.kind == "method":
-            found[i].add(method.id)
-    df: Counter[str] = Counter()
-    for method_ids in found:
-        df.update(method_ids)
+    for mention in mentions:  # a million at 100k papers: the fewest lookups per mention
+        method_id = mention.method_id
+        if method_id in counted:
+            i = index.get(mention.paper_id)
+            if i is not None:
+                found[i].add(method_id)
+    df: Counter[str] = Counter(chain.from_iterable(found))
     n = len(papers)
     # methods as integers ranked rarest first (then by name): sorting ints orders a shared list
     order = sorted(df, key=lambda m: (-_idf(n, df[m]), methods[m].name))
@@ -69,12 +69,14 @@ def shares_method_edges(papers: list[Paper], methods: dict[str, Method], mention
     idf = [_idf(n, df[m]) for m in order]
     names = [methods[m].name for m in order]
     hub = hub_threshold(n)
+    # the ranks of the methods that pair papers: in 2 to `hub` papers
+    pairing = {r for r, m in enumerate(order) if 2 <= df[m] <= hub}
     specific = [{rank[m] for m in method_ids} for method_ids in found]
     # each paper's non-hub methods that another paper also has, rarest first; postings in paper order
     rare: list[list[int]] = []
     postings: dict[int, list[int]] = defaultdict(list)
     for i, ranks in enumerate(specific):
-        ranked = sorted(r for r in ranks if 2 <= df[order[r]] <= hub)
+        ranked = sorted(ranks & pairing)
         rare.append(ranked)
         for r in ranked:
             postings[r].append(i)
@@ -87,11 +89,17 @@ def shares_method_edges(papers: list[Paper], methods: dict[str, Method], mention
                 kept[(i, b) if i < b else (b, i)] = None
 
     weight_of, name_of = idf.__getitem__, names.__getitem__
+    rounded = [round(weight, 4) for weight in idf]
     edges = []
     for a, b in kept:
-        shared = sorted(specific[a] & specific[b])
-        edges.append(Edge(ids[a], ids[b], "shares_method", round(sum(map(weight_of, shared)), 4),
-                          list(map(name_of, shared))))
+        shared = specific[a] & specific[b]
+        if len(shared) == 1:  # most pairs share one method
+            (only,) = shared
+            edges.append(Edge(ids[a], ids[b], "shares_method", rounded[only], [names[only]]))
+            continue
+        ordered = sorted(shared)
+        edges.append(Edge(ids[a], ids[b], "shares_method", round(sum(map(weight_of, ordered)), 4),
+                          list(map(name_of, ordered))))
     return edges
 
 
@@ -141,7 +149,15 @@ def builds_on_edges(papers: list[Paper], methods: dict[str, Method], mentions: l
             found[(mention.paper_id, b)].add(mention.method_id)
     n = max(len(papers), 1)
     edges = []
+    single: dict[str, tuple[float, str]] = {}  # most edges build on one method: its weight once
     for (a, b), method_ids in sorted(found.items()):
+        if len(method_ids) == 1:
+            (m,) = method_ids
+            known = single.get(m)
+            if known is None:
+                known = single[m] = (round(math.log(n / df[m]) + 1.0, 4), methods[m].name)
+            edges.append(Edge(a, b, "builds_on", known[0], [known[1]]))
+            continue
         weight = round(sum(math.log(n / df[m]) + 1.0 for m in method_ids), 4)
         edges.append(Edge(a, b, "builds_on", weight, sorted(methods[m].name for m in method_ids)))
     return edges
