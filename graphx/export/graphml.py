@@ -24,7 +24,7 @@ import json
 import re
 import sqlite3
 from collections import defaultdict
-from collections.abc import Container, Iterable, Iterator
+from collections.abc import Callable, Container, Hashable, Iterable, Iterator
 from html import escape
 from pathlib import Path
 from typing import Any, TextIO
@@ -69,7 +69,10 @@ def _text(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (list, tuple)):
-        return _string("; ".join(str(v) for v in value))
+        try:
+            return _string("; ".join(value))
+        except TypeError:  # not all strings
+            return _string("; ".join(str(v) for v in value))
     if isinstance(value, float):
         return repr(value)
     if isinstance(value, int):
@@ -169,16 +172,18 @@ def node_records(graph: Graph) -> Iterator[tuple[str, dict[str, Any]]]:
         yield _repo_node(r)
 
 
-def relation_records(edges: Iterable[tuple[str, str, str, float, tuple[str, ...]]],
-                     node_ids: Container[str]) -> Iterator[tuple[str, str, str]]:
-    """Paper-paper relations given as (source, target, kind, weight, methods), one record
-    (source, target, GraphML data) per pair and direction, relations between the same two nodes
-    folded together, in the order of each pair's first relation."""
+def relation_records(edges: Iterable[tuple[str, str, str, float, Hashable]],
+                     among: Container[str], decode: Callable[[Any], list[str]] = list
+                     ) -> Iterator[tuple[str, str, str, int]]:
+    """Relations given as (source, target, kind, weight, methods) between nodes in `among`,
+    one record (source, target, GraphML data, relations folded) per pair and direction, in the
+    order of each pair's first relation. `methods` is any hashable form that `decode` turns
+    into the list of names (a tuple; the store's JSON text, decoded once per distinct list)."""
     # a pair's one relation, or the list of its relations (rare: no list for the others)
     folded: dict[tuple[str, str], Any] = {}
     get = folded.get
     for e in edges:
-        if e[0] in node_ids and e[1] in node_ids:
+        if e[0] in among and e[1] in among:
             key = (e[0], e[1])
             seen = get(key)
             if seen is None:
@@ -187,27 +192,27 @@ def relation_records(edges: Iterable[tuple[str, str, str, float, tuple[str, ...]
                 seen.append(e)
             else:
                 folded[key] = [seen, e]
-    methods_data: dict[tuple[str, ...], str] = {}  # the same few method lists recur often
+    methods_data: dict[Hashable, str] = {}  # the same method lists recur often
     for (source, target), group in folded.items():
         if group.__class__ is tuple and group[2] in EDGE_KINDS_ORDER:  # the common case, cheap
             _, _, kind, weight, methods = group
             text = methods_data.get(methods)
             if text is None:
-                text = methods_data[methods] = _data({"methods": list(methods)})
+                text = methods_data[methods] = _data({"methods": decode(methods)})
             weight = repr(float(weight))
             yield source, target, (f'<data key="kind">{kind}</data><data key="weight">{weight}'
-                                   f'</data>{text}<data key="weight_{kind}">{weight}</data>')
+                                   f'</data>{text}<data key="weight_{kind}">{weight}</data>'), 1
             continue
         group.sort(key=lambda e: EDGE_KINDS_ORDER.index(e[2]))
         names: list[str] = []
         for e in group:
-            names.extend(m for m in e[4] if m not in names)
+            names.extend(m for m in decode(e[4]) if m not in names)
         attrs: dict[str, Any] = {"kind": "+".join(e[2] for e in group),
                                  "weight": round(sum(e[3] for e in group), 4),
                                  "methods": names}
         for e in group:
             attrs[f"weight_{e[2]}"] = float(e[3])
-        yield source, target, _data(attrs)
+        yield source, target, _data(attrs), len(group)
 
 
 def _positions(graph: Graph) -> dict[str, tuple[float, float]]:
@@ -238,10 +243,9 @@ def _write_store(conn: sqlite3.Connection, db: Path, out: TextIO) -> dict[str, i
     order = [row[0] for row in plain.execute("SELECT id FROM papers ORDER BY rowid")]
     papers = set(order)
     names = dict(plain.execute("SELECT id, name FROM methods"))
-    methods_of, introduces_of, counts = _method_names(
-        (row for row in plain.execute(
-            "SELECT paper_id, method_id, introduces FROM mentions ORDER BY rowid")
-         if row[0] in papers), names)
+    facts = [row for row in plain.execute(
+        "SELECT paper_id, method_id, introduces FROM mentions ORDER BY rowid") if row[0] in papers]
+    methods_of, introduces_of, counts = _method_names(facts, names)
     repos_of: dict[str, list[str]] = defaultdict(list)
     for paper_id, repo in plain.execute("SELECT paper_id, repo FROM paper_repos ORDER BY rowid"):
         if paper_id in papers:
@@ -277,39 +281,25 @@ def _write_store(conn: sqlite3.Connection, db: Path, out: TextIO) -> dict[str, i
 
     edges = conn.cursor()
     edges.row_factory = None
-    kept = [0]  # relations among papers, as the view counts them
-    lists: dict[str, tuple[str, ...]] = {}  # each stored method list decoded once
-
-    def relations() -> Iterator[tuple[str, str, str, float, tuple[str, ...]]]:
-        for source, target, kind, weight, methods in edges.execute(
-                "SELECT source, target, kind, weight, methods FROM edges ORDER BY rowid"):
-            if source in papers and target in papers:
-                kept[0] += 1
-                names = lists.get(methods)
-                if names is None:
-                    names = lists[methods] = tuple(json.loads(methods)) if methods else ()
-                yield source, target, kind, weight, names
-
-    mentions = conn.cursor()
-    mentions.row_factory = None
-    _write_document(
-        out, nodes(), positions,
-        (row for row in mentions.execute(
-            "SELECT paper_id, method_id, introduces FROM mentions ORDER BY rowid")
-         if row[0] in papers),
+    relations = _write_document(
+        out, nodes(), positions, facts,
         ((pid, f"repo:{repo}") for pid in order for repo in repos_of.get(pid, ())),
-        relations())
+        edges.execute("SELECT source, target, kind, weight, methods FROM edges ORDER BY rowid"),
+        among=papers, decode=lambda text: json.loads(text) if text else [])
     return {"papers": len(papers), "methods": len(counts), "repos": len(repos),
-            "relations": kept[0]}
+            "relations": relations}
 
 
 def _write_document(out: TextIO, nodes: Iterable[tuple[str, dict[str, Any]]],
                     positions: dict[str, tuple[float, float]],
                     mentions: Iterable[tuple[str, str, bool]],
                     has_code: Iterable[tuple[str, str]],
-                    edges: Iterable[tuple[str, str, str, float, list[str]]]) -> None:
-    """The GraphML text, from the nodes and the facts and relations between them (a fact or
-    relation whose ends are not both nodes is left out)."""
+                    edges: Iterable[tuple[str, str, str, float, Hashable]],
+                    among: Container[str] | None = None,
+                    decode: Callable[[Any], list[str]] = list) -> int:
+    """The GraphML text, from the nodes and the facts and relations between them (a fact whose
+    ends are not both nodes is left out, and so is a relation whose ends are not both `among`,
+    by default the nodes). Returns the number of relations written (before folding)."""
     w = out.write
     w('<?xml version="1.0" encoding="utf-8"?>\n')
     w(f'<graphml xmlns="{GRAPHML_NS}" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
@@ -327,29 +317,29 @@ def _write_document(out: TextIO, nodes: Iterable[tuple[str, dict[str, Any]]],
         w(f'<node id="{quoted}">{_data(attrs)}</node>\n')
     number = 0
     # facts: a paper mentions or introduces a method once and links a repo once, so these
-    # never need folding; written from a template, in batches, because there are millions
+    # never need folding; written from a template because there are millions of them
     get = xml_id.get
-    batch: list[str] = []
     for paper_id, method_id, introduces in mentions:
         source, target = get(paper_id), get(method_id)
         if source is not None and target is not None:
-            batch.append(f'<edge id="e{number}" source="{source}" target="{target}"><data key='
-                         f'"kind">{"introduces" if introduces else "mentions"}</data>{_ONE}')
+            w(f'<edge id="e{number}" source="{source}" target="{target}"><data key="kind">'
+              f'{"introduces" if introduces else "mentions"}</data>{_ONE}')
             number += 1
-            if len(batch) == 10_000:
-                w("".join(batch))
-                batch.clear()
     for paper_id, repo_id in has_code:
         source, target = get(paper_id), get(repo_id)
         if source is not None and target is not None:
-            batch.append(f'<edge id="e{number}" source="{source}" target="{target}"><data key='
-                         f'"kind">has_code</data>{_ONE}')
+            w(f'<edge id="e{number}" source="{source}" target="{target}"><data key="kind">'
+              f'has_code</data>{_ONE}')
             number += 1
-    w("".join(batch))
-    for source, target, data in relation_records(edges, xml_id):
-        w(f'<edge id="e{number}" source="{xml_id[source]}" target="{xml_id[target]}">{data}</edge>\n')
+    relations = 0
+    for source, target, data, folded in relation_records(
+            edges, xml_id if among is None else among, decode):
+        w(f'<edge id="e{number}" source="{xml_id[source]}" target="{xml_id[target]}">{data}'
+          '</edge>\n')
         number += 1
+        relations += folded
     w("</graph>\n</graphml>\n")
+    return relations
 
 
 def write_graphml(graph: Graph, path: Path) -> Path:

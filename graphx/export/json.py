@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from json.encoder import encode_basestring as _string
 from pathlib import Path
 from typing import Any, TextIO
@@ -150,13 +150,15 @@ def _dump(value: Any, level: int) -> str:
     raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
 
 
-def _edge_texts(edges: Iterable[tuple[str, str, str, float, tuple[str, ...]]]) -> Iterator[str]:
-    """Edges from a template (there are millions): the same text `_dump` makes of their dicts."""
-    lists: dict[tuple[str, ...], str] = {}  # the same few method lists recur often
+def _edge_texts(edges: Iterable[tuple[str, str, str, float, Hashable]],
+                decode: Callable[[Any], list[str]]) -> Iterator[str]:
+    """Edges from a template (there are millions): the same text `_dump` makes of their dicts.
+    `methods` is any hashable form of the list that `decode` turns into it."""
+    lists: dict[Hashable, str] = {}  # the same method lists recur often
     for source, target, kind, weight, methods in edges:
         text = lists.get(methods)
         if text is None:
-            text = lists[methods] = _dump(list(methods), 3)
+            text = lists[methods] = _dump(decode(methods), 3)
         weight_text = _float(weight) if weight.__class__ is float else _dump(weight, 3)
         yield (f'{{\n   "source": {_string(source)},\n   "target": {_string(target)},\n'
                f'   "kind": {_string(kind)},\n   "weight": {weight_text},\n'
@@ -165,12 +167,13 @@ def _edge_texts(edges: Iterable[tuple[str, str, str, float, tuple[str, ...]]]) -
 
 def _write_document(out: TextIO, header: dict[str, Any], papers: Iterable[dict[str, Any]],
                     methods: Iterable[dict[str, Any]], repos: Iterable[dict[str, Any]],
-                    edges: Iterable[tuple[str, str, str, float, tuple[str, ...]]]) -> None:
+                    edges: Iterable[tuple[str, str, str, float, Hashable]],
+                    decode: Callable[[Any], list[str]] = list) -> None:
     out.write('{\n "graphx": ' + _dump(header, 1))
     sections = (("papers", (_dump(p, 2) for p in papers)),
                 ("methods", (_dump(m, 2) for m in methods)),
                 ("repos", (_dump(r, 2) for r in repos)),
-                ("edges", _edge_texts(edges)))
+                ("edges", _edge_texts(edges, decode)))
     for name, items in sections:
         out.write(f',\n "{name}": [')
         batch: list[str] = []
@@ -191,7 +194,7 @@ def write_json(graph: Graph, path: Path) -> Path:
             _write_document(handle, _header(graph.meta.get("built_at"), graph.sources),
                             _papers(graph), _methods(graph), _repos(graph),
                             ((e.source, e.target, e.kind, e.weight, tuple(e.methods))
-                             for e in graph.edges))
+                             for e in graph.edges), list)
 
     return atomic_write(path, write)
 
@@ -263,19 +266,16 @@ def _write_store(conn: sqlite3.Connection, out: TextIO) -> dict[str, int]:
             yield _repo(repo_from_row(row), repo_papers.get(row["name"], []))
 
     kept: list[int] = []
-    lists: dict[str, tuple[str, ...]] = {}  # each stored method list decoded once
 
-    def edge_rows() -> Iterator[tuple[str, str, str, float, tuple[str, ...]]]:
-        for source, target, kind, weight, methods in plain.execute(
+    def edge_rows() -> Iterator[tuple[str, str, str, float, str]]:
+        for row in plain.execute(
                 "SELECT source, target, kind, weight, methods FROM edges ORDER BY rowid"):
-            if source in papers and target in papers:
+            if row[0] in papers and row[1] in papers:
                 kept.append(1)
-                names = lists.get(methods)
-                if names is None:
-                    names = lists[methods] = tuple(json.loads(methods)) if methods else ()
-                yield source, target, kind, weight, names
+                yield row
 
-    _write_document(out, header, paper_dicts(), method_dicts(), repo_dicts(), edge_rows())
+    _write_document(out, header, paper_dicts(), method_dicts(), repo_dicts(), edge_rows(),
+                    decode=lambda text: json.loads(text) if text else [])
     return {"papers": len(papers), "methods": len(used), "repos": len(linked),
             "relations": len(kept)}
 
