@@ -221,7 +221,7 @@ def test_streamed_graphml_equals_the_graph_writer_byte_for_byte(seed_db, tmp_pat
     expected = write(views.filtered_view(store.load(seed_db)), "graphml", tmp_path / "a.graphml")
     summary = write_from_store(seed_db, "graphml", tmp_path / "b.graphml")
     assert (tmp_path / "b.graphml").read_bytes() == expected.read_bytes()
-    assert summary["papers"] == 231 and summary["relations"] == 844
+    assert summary["papers"] == 231 and summary["relations"] == 836
     assert '<data key="x">' in expected.read_text(encoding="utf-8")
 
 
