@@ -88,6 +88,18 @@ _VERSION = re.compile(r"(?:[ \-]?v?\d+(?:\.\d+)*[a-z]?(?![\w%]|\.\d))?(?:-(?:[A-
 _COORDINATED = re.compile(r"((?:[A-Za-z][\w\-]*,\s+)*[A-Za-z][\w\-]*)(?:,?\s+(?:and|or|&)\s+|/)$")
 
 
+def _may_have_version(text: str, end: int) -> bool:
+    """Whether _VERSION can match more than nothing at `end`: it starts with "-", "v", a digit,
+    or a space before "v" or a digit (most names are followed by a space and a word)."""
+    after = text[end:end + 2]
+    if not after:
+        return False
+    first = after[0]
+    if first == " ":
+        return len(after) == 2 and (after[1] == "v" or after[1].isdigit())
+    return first == "-" or first == "v" or first.isdigit()
+
+
 def _sentence_start(text: str, start: int) -> bool:
     """Whether only spaces lie between `start` and the start of the text or a sentence's end."""
     i = start - 1
@@ -184,16 +196,20 @@ class Matcher:
                         continue
                     if proper and (title or _sentence_start(folded, start)):
                         continue
-                    candidates.append((start, end - 1, method_id))
+                    candidates.append((start, 1 - end, method_id))  # longest first
                     break
                 break
-        candidates.sort(key=lambda c: (c[0], -(c[1] - c[0])))
+        candidates.sort()  # no two candidates cover the same span
         hits: list[Hit] = []
         covered_to = -1
-        for start, end, method_id in candidates:
+        for start, negative_end, method_id in candidates:
+            end = -negative_end
             if start >= covered_to:
-                version = _VERSION.match(text, end)
-                surface_end = version.end() if version and version.end() > end else end
+                surface_end = end
+                if _may_have_version(text, end):
+                    version = _VERSION.match(text, end)
+                    if version and version.end() > end:
+                        surface_end = version.end()
                 hits.append(Hit(method_id, start, end, text[start:surface_end]))
                 covered_to = end
         if any(" " in h.surface for h in hits):
