@@ -337,6 +337,13 @@ def test_export_every_format_through_the_cli(seed_db, tmp_path):
         assert out.stat().st_size > 0
 
 
+def test_export_of_a_missing_store_fails_before_writing_anything(tmp_path):
+    for name in ("html", "graphml", "json"):
+        result = export_cli("--db", str(tmp_path / "none" / "graphx.db"), "--format", name)
+        assert result.exit_code == 1 and "no store here" in result.output
+        assert not (tmp_path / "none").exists()
+
+
 def test_export_method_filter_keeps_the_papers_around_one_method(seed_db, seed_build, tmp_path):
     graph = seed_build.graph
     conformer = next(m.id for m in graph.methods.values() if m.name == "Conformer")

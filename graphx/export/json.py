@@ -285,9 +285,10 @@ def write_json_store(db: Path, path: Path) -> tuple[Path, dict[str, int]]:
     from graphx.store import opened
 
     summary: dict[str, int] = {}
+    with opened(db) as conn:  # a missing or foreign store fails before anything is written
 
-    def write(tmp: Path) -> None:
-        with opened(db) as conn, open(tmp, "w", encoding="utf-8", buffering=1 << 20) as handle:
-            summary.update(_write_store(conn, handle))
+        def write(tmp: Path) -> None:
+            with open(tmp, "w", encoding="utf-8", buffering=1 << 20) as handle:
+                summary.update(_write_store(conn, handle))
 
-    return atomic_write(path, write), summary
+        return atomic_write(path, write), summary
