@@ -12,8 +12,8 @@ process so sizes and stages do not share memory or warm caches:
 - `graphx build N.jsonl --no-export` as a user runs it (wall time, peak RSS);
 - `graphx neighbors ID` as a cold process on the store (when the CLI has `neighbors`);
 - each export (graphml, html of the default view, json) as a cold `graphx export` process, and
-  loading the store alone (the part of every export that is not its writer); before the CLI had
-  `export`, the library writers after one load;
+  loading the whole store into memory (`graphx.load`, `build --add`; exports read only what they
+  write); before the CLI had `export`, the library writers after one load;
 - the floor: reading the JSONL plus one Aho-Corasick pass over titles and abstracts with the
   same catalog forms. `build / floor` is the build's multiple of it.
 
@@ -161,7 +161,7 @@ def child_exports(db: Path, folder: Path) -> dict[str, Any]:
 
 
 def child_load(db: Path) -> dict[str, Any]:
-    """Only load the store into memory (the part of every export that is not the writer)."""
+    """Only load the whole store into memory (what `graphx.load` and `build --add` pay)."""
     from graphx import store
 
     watch = Stopwatch()
