@@ -266,8 +266,8 @@ def repo_from_row(row: sqlite3.Row) -> Repo:
 
 def load(path: str | Path) -> Graph:
     """Read a whole store back into a Graph (for --add and the Python API)."""
-    with opened(path) as conn, no_gc():  # millions of rows become objects without cycles
-        return _read(conn, subset=False)
+    with opened(path) as conn:
+        return read_graph(conn)
 
 
 def load_subgraph(path: str | Path, paper_ids: Iterable[str]) -> Graph:
@@ -277,7 +277,15 @@ def load_subgraph(path: str | Path, paper_ids: Iterable[str]) -> Graph:
     them, in the store's order; sources and meta whole. An export of 2,000 papers out of 100,000
     reads 2% of the store instead of all of it.
     """
-    with opened(path) as conn, no_gc():
+    with opened(path) as conn:
+        return read_graph(conn, paper_ids)
+
+
+def read_graph(conn: sqlite3.Connection, paper_ids: Iterable[str] | None = None) -> Graph:
+    """`load` (or, given `paper_ids`, `load_subgraph`) over an open store."""
+    with no_gc():  # millions of rows become objects without cycles
+        if paper_ids is None:
+            return _read(conn, subset=False)
         id_table(conn, "keep", paper_ids)
         return _read(conn, subset=True)
 

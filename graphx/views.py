@@ -188,10 +188,10 @@ def load_view(db, kinds: list[str] | None = None, method: str | None = None,
         if max_nodes is not None and len(keep) > max_nodes:
             truncated_from = len(keep)
             keep = _best_connected(conn, keep, max_nodes, kept_edges, params)
-    if len(keep) > len(rows) // 2:  # most of the store: one plain read beats indexed lookups
-        view = subgraph(store.load(db), keep)
-    else:
-        view = store.load_subgraph(db, keep)
+        if len(keep) > len(rows) // 2:  # most of the store: one plain read beats indexed lookups
+            view = subgraph(store.read_graph(conn), keep)
+        else:
+            view = store.read_graph(conn, keep)
     if conditions:  # the same relations filtered_view keeps
         view.edges = [e for e in view.edges if (not kinds or e.kind in kinds)
                       and (min_weight is None or e.weight >= min_weight)]

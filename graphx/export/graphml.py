@@ -232,10 +232,11 @@ def _write(graph: Graph, out: TextIO) -> None:
         ((e.source, e.target, e.kind, e.weight, tuple(e.methods)) for e in graph.edges))
 
 
-def _write_store(conn: sqlite3.Connection, db: Path, out: TextIO) -> dict[str, int]:
+def _write_store(conn: sqlite3.Connection, out: TextIO) -> dict[str, int]:
     """The whole store as `_write` writes `views.filtered_view(store.load(db))`, streamed from
-    SQL: no Graph, no Paper objects; the largest things held are the per-paper method names.
-    Returns the view's summary (papers, methods, repos, relations)."""
+    SQL: no Graph, no Paper objects; what is held is the mention facts as tuples, per paper the
+    names of its methods and the paper pairs with relations (to fold them). Returns the view's
+    summary (papers, methods, repos, relations)."""
     from graphx.store import repo_from_row
 
     plain = conn.cursor()
@@ -257,9 +258,9 @@ def _write_store(conn: sqlite3.Connection, db: Path, out: TextIO) -> dict[str, i
     if len(papers) + len(counts) + len(repos) <= POSITION_MAX_NODES:  # a small store: lay it out
         from graphx import views
         from graphx.export.html import page_data
-        from graphx.store import load
+        from graphx.store import read_graph
 
-        view = views.subgraph(load(db), papers)
+        view = views.subgraph(read_graph(conn), papers)
         positions = {n["id"]: (float(n["x"]), float(n["y"])) for n in page_data(view)["nodes"]}
 
     def nodes() -> Iterator[tuple[str, dict[str, Any]]]:
@@ -359,6 +360,6 @@ def write_graphml_store(db: Path, path: Path) -> tuple[Path, dict[str, int]]:
 
         def write(tmp: Path) -> None:
             with open(tmp, "w", encoding="utf-8", buffering=1 << 20) as handle:
-                summary.update(_write_store(conn, db, handle))
+                summary.update(_write_store(conn, handle))
 
         return atomic_write(path, write), summary
