@@ -192,6 +192,7 @@ _INTRO_CUE = re.compile(r"\b(?:we|our|this paper|this work|novel|propose[sd]?|in
 _INTRODUCING = re.compile(r"\b(?:(?:novel|new|our|proposed)(?:\s+(?!(?:in|of|for|to|on|at|by|the|and|"
                           r"with|from)\b)[\w\-]+){0,3}\s*(?:,|--|—|:)?|"
                           r"(?:we|paper|work)\s+(?:propose|present|introduce)[sd]?\s+(?:a|an)?)\s*$")
+_INTRO_HINT = re.compile(r"novel|new|our|propos|introduc|present")  # cheap test first
 _ACRONYM = re.compile(r"\(\s*([A-Za-z][A-Za-z0-9\-+./&]{1,14}?)s?\s*\)")
 # lower-case words that may sit between the verb and the name ("we propose a simple, novel method X")
 # words that may follow a name in "we propose X which ..."
@@ -401,6 +402,9 @@ _PHRASE_HEADS = {
 _PREFIXES = {"post", "self", "semi", "multi", "cross", "inter", "intra", "super", "hyper", "ultra",
              "over", "under", "auto", "anti", "mega", "meta", "mini", "micro", "pseudo", "quasi"}
 _NAMING = {"called", "named", "termed", "dubbed", "coined", "namely", "i.e", "e.g"}
+_LOWER_WORD = re.compile(r"[a-z][a-z\-]*")
+_WORD = re.compile(r"[A-Za-z][\w\-]*")
+_PHRASE_START = re.compile(r"\s*(?:(?:a|an|the)\s+)?[a-z]")
 _PHRASE_END = re.compile(r"\s--?\s|[,;:()\u2014]")
 _PHRASE_CONTAINERS = {"mechanism", "module", "technique", "method", "approach", "strategy", "scheme",
                       "algorithm", "architecture", "design", "component", "procedure"}
@@ -420,17 +424,19 @@ _PRAISE = {"simple", "efficient", "effective", "lightweight", "light-weight", "g
 def _phrase_name(rest: str) -> str | None:
     """A lower-case technique the paper introduces: "a novel pre-gating router that ..." ->
     "pre-gating router"; None unless the phrase ends in a technique's head word."""
-    tokens = _TOKEN.findall(_PHRASE_END.split(rest[:160], maxsplit=1)[0])
+    if not _PHRASE_START.match(rest):
+        return None  # "we propose FastServe": a name, read elsewhere
+    tokens = _TOKEN.findall(_PHRASE_END.split(rest[:120], maxsplit=1)[0])
     i = 0
     while i < len(tokens) and (tokens[i] in {"a", "an", "the"} or tokens[i] in _PRAISE):
         i += 1
-    if (i >= len(tokens) or not re.fullmatch(r"[a-z][a-z\-]*", tokens[i])
+    if (i >= len(tokens) or not _LOWER_WORD.fullmatch(tokens[i])
             or tokens[i] in _METHOD_WORDS):  # "a new method called X": X is read elsewhere
         return None
     words: list[str] = []
     for token in tokens[i:i + 7]:
         low = token.casefold()
-        if (not re.fullmatch(r"[A-Za-z][\w\-]*", token) or low in _FOLLOWERS
+        if (not _WORD.fullmatch(token) or low in _FOLLOWERS
                 or low in _FUNCTION_WORDS or low in _STOP_BEFORE_NAME or low in _NAMING):
             break
         if words and low.endswith("ed") and _is_phrase_head(words[-1]):
@@ -500,7 +506,7 @@ def _we_define(before: str, span: list[str]) -> bool:
     """ "we deduce a modern Improved Inverted Residual Mobile Block (i2RMB)": an acronym the
     paper's own sentence defines with "a", in capitals, after a verb that does not take up
     someone else's method."""
-    if not _A_BEFORE.search(before) or not all(w[:1].isupper() for w in span
+    if not _A_BEFORE.search(before, max(0, len(before) - 50)) or not all(w[:1].isupper() for w in span
                                                if w.casefold() not in _FUNCTION_WORDS):
         return False
     verbs = _WE_VERB.findall(before)
@@ -531,14 +537,14 @@ def _variant(name: str, text: str) -> str | None:
     modifier."""
     at = text.find(" " + name)
     while at > 0:
-        variant = _VARIANT.search(text, max(0, at - 30), at)
-        if variant and variant.group(1) not in _PRAISE:
-            return f"{variant.group(1)} {name}"
+        word = text[text.rfind(" ", 0, at) + 1:at]
+        if "-" in word and _VARIANT.fullmatch(word) and word not in _PRAISE:
+            return f"{word} {name}"
         at = text.find(" " + name, at + 1)
     return None
 
 
-_VARIANT = re.compile(r"(?<![\w\-])([a-z]{3,}-[a-z]{3,})$")
+_VARIANT = re.compile(r"[a-z]{3,}-[a-z]{3,}")
 
 
 def _owned_phrase(name: str, text: str) -> str | None:
@@ -682,11 +688,12 @@ def _definition(paren: re.Match[str], prefix: str) -> tuple[str, list[str], int]
     words = _TOKEN.findall(_clean(clause))
     # the expansion may carry function words ("Fast Pre-training Technique using Document ...",
     # "faster re-translation system based on a non-autoregressive ... model (FReTNA)")
-    wider = [w for w in _TOKEN.findall(_clean(prefix))[-(len(acronym) + 4):]
-             if w not in {",", ":", ";", "(", ")"}]
     words = [w for w in words if w not in {",", ":", ";", "(", ")"}]
-    span = (_acronym_expansion(acronym, words) if words else None) or _acronym_expansion(
-        acronym, wider)
+    span = _acronym_expansion(acronym, words) if words else None
+    if not span:
+        words = [w for w in _TOKEN.findall(_clean(prefix))[-(len(acronym) + 4):]
+                 if w not in {",", ":", ";", "(", ")"}]
+        span = _acronym_expansion(acronym, words)
     if not span:
         return None
     return acronym, span, len(prefix.rstrip()) - len(" ".join(span))
@@ -854,11 +861,12 @@ def discover_paper(paper: Paper) -> list[Introduced]:
             if text.startswith(name, sentences.start(number)):
                 intros.setdefault(number, []).append(match)
                 continue
-        if _ENUMERATED.search(before):  # "we (1) characterize ..., (2) present X, (3) introduce Y"
+        if ")" in before[-12:] and _ENUMERATED.search(before):  # "we (1) study, (2) present X"
             number = sentences.index(position)
             if _WE.search(text, sentences.start(number), position):
                 intros.setdefault(number, []).append(match)
-        elif _PROPOSED.search(before) and text[position:match.end()].rstrip(" ,")[-1] == "d":
+        elif (text[position:match.end()].rstrip(" ,")[-1] == "d" and before.endswith(" ")
+              and _PROPOSED.search(before)):
             got = _strong_name(text[match.end():match.end() + 80])  # "our proposed Conformer-NTM"
             if got:
                 proposed.append(got)
@@ -886,7 +894,8 @@ def discover_paper(paper: Paper) -> list[Introduced]:
                 add(got[0], got[1], got[2], False, True, got[3])
                 for phrase in _described_with(got[0], rest):
                     add(phrase, _phrase_aliases(phrase), "method", False, True, "phrase")
-            for item in _ENUMERATED_NAME.finditer(rest):  # "three innovations: (1) WARP_SELECT for"
+            for item in _ENUMERATED_NAME.finditer(rest) if "(" in rest else ():
+                # "three key innovations: (1) WARP_SELECT for ..."
                 if _is_strong(item.group(1)) and len(item.group(1)) > 2:
                     add(item.group(1), [], None, False, True, "listed")
         if got and not matches:
@@ -925,7 +934,7 @@ def discover_paper(paper: Paper) -> list[Introduced]:
         position += sentence_start
         expansion = " ".join(span)
         before = text[max(sentence_start, position - 60): max(sentence_start, position)].casefold()
-        introduced = bool(_INTRODUCING.search(before)) or _we_define(
+        introduced = bool(_INTRO_HINT.search(before) and _INTRODUCING.search(before)) or _we_define(
             text[sentence_start:max(sentence_start, position)], span)
         after = text[paren.end():sentences.end(number)].split()[:2]
         kind = kind_from_words(after) or kind_from_words(reversed(span[-1:]), forward=False)
