@@ -395,3 +395,31 @@ def test_case_sensitive_entry_still_matches_its_phrase_in_title_case(catalog) ->
                                        catalog)
     assert "inverse cloze task" in one("Retrievers", "We pre-train with ICT.", catalog)
     assert "inverse cloze task" not in one("Retrievers", "An ict course on pre-training.", catalog)
+
+
+def test_catalog_breadth_of_recent_methods(catalog) -> None:
+    found = one("Efficient reasoning", "We train with negative preference optimization and DAPO's "
+                "clip-higher, serve with KServe and FastGen, quantize with QuIP# and VPTQ, draft with "
+                "Medusa-2, merge LoRA experts (MixLoRA), extend context with partial RoPE, compress "
+                "prompts with gist tokens, and compare with Grounded-SAM, TransUNet and PatchCore.",
+                catalog)
+    for name in ("negative preference optimization", "clip-higher", "KServe", "FastGen", "VPTQ",
+                 "Medusa-2", "MixLoRA", "partial RoPE", "gist tokens", "Grounded-SAM", "TransUNet",
+                 "PatchCore"):
+        assert name in found, name
+
+
+@pytest.mark.parametrize("name, prose, named", [
+    ("Deep Research", "Deep research on agents is scarce; we do deep research here.",
+     "Unlike OpenAI's Deep Research, our agent is open."),
+    ("Gecko", "A gecko climbs the wall.", "Embeddings from Gecko and E5 are compared."),
+    ("Kangaroo", "Kangaroo populations are counted; a kangaroo jumps.",
+     "We compare with Kangaroo and Medusa."),
+    ("Tango", "Tango is a dance; we tango.", "Audio from Tango and AudioLDM is rated."),
+    ("Ray", "A ray of light hits the sensor. Ray tracing is costly.",
+     "Jobs are scheduled with Ray on the cluster."),
+])
+def test_breadth_names_that_are_words_match_only_as_names(catalog, name: str, prose: str,
+                                                            named: str) -> None:
+    assert name not in one("Untitled note", prose, catalog)
+    assert name in one("Untitled note", named, catalog)
