@@ -88,18 +88,6 @@ _VERSION = re.compile(r"(?:[ \-]?v?\d+(?:\.\d+)*[a-z]?(?![\w%]|\.\d))?(?:-(?:[A-
 _COORDINATED = re.compile(r"((?:[A-Za-z][\w\-]*,\s+)*[A-Za-z][\w\-]*)(?:,?\s+(?:and|or|&)\s+|/)$")
 
 
-def _may_have_version(text: str, end: int) -> bool:
-    """Whether _VERSION can match more than nothing at `end`: it starts with "-", "v", a digit,
-    or a space before "v" or a digit (most names are followed by a space and a word)."""
-    after = text[end:end + 2]
-    if not after:
-        return False
-    first = after[0]
-    if first == " ":
-        return len(after) == 2 and (after[1] == "v" or after[1].isdigit())
-    return first == "-" or first == "v" or first.isdigit()
-
-
 def _sentence_start(text: str, start: int) -> bool:
     """Whether only spaces lie between `start` and the start of the text or a sentence's end."""
     i = start - 1
@@ -202,17 +190,22 @@ class Matcher:
         candidates.sort()  # no two candidates cover the same span
         hits: list[Hit] = []
         covered_to = -1
+        phrases = False
         for start, negative_end, method_id in candidates:
             end = -negative_end
             if start >= covered_to:
-                surface_end = end
-                if _may_have_version(text, end):
+                surface = text[start:end]
+                # a version can only follow as "-", "v", a digit or a space before one of those
+                after = text[end:end + 2]
+                if after and (after[0] in "-v" or after[0].isdigit() or after[0] == " " and len(
+                        after) == 2 and (after[1] == "v" or after[1].isdigit())):
                     version = _VERSION.match(text, end)
                     if version and version.end() > end:
-                        surface_end = version.end()
-                hits.append(Hit(method_id, start, end, text[start:surface_end]))
+                        surface = text[start:version.end()]
+                hits.append(Hit(method_id, start, end, surface))
+                phrases = phrases or " " in surface
                 covered_to = end
-        if any(" " in h.surface for h in hits):
+        if phrases:
             hits.extend(self._coordinated(text, hits))
         return hits
 
