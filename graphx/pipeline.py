@@ -12,6 +12,7 @@ import os
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -174,6 +175,9 @@ def save(graph: Graph, db_path: Path, exports: Sequence[str] = ("html", "graphml
          ) -> tuple[Path, list[Path]]:
     """Save the store, then the default exports beside it."""
     outputs: list[Path] = []
+    # the time the store records, set here so the exports (written from this graph, not from
+    # the store) say it too; an enriched store keeps the time it was built
+    graph.meta.setdefault("built_at", datetime.now(timezone.utc).isoformat(timespec="seconds"))
     with atomic.together():  # all files replaced at the end, or none
         saved = store.save(graph, db_path)
         if exports:

@@ -337,6 +337,22 @@ def test_export_every_format_through_the_cli(seed_db, tmp_path):
         assert out.stat().st_size > 0
 
 
+def test_export_writes_the_files_build_wrote_from_the_same_store(seed_build, seed_db, tmp_path):
+    """`graphx build` writes its exports from the graph in memory, `graphx export` from the
+    store: the same three files, build time included (the build's said "built": null)."""
+    from graphx import store
+
+    built_at = store.load(seed_db).meta["built_at"]
+    for name in ("html", "graphml", "json"):
+        out = tmp_path / f"again.{name}"
+        assert export_cli("--db", str(seed_db), "--format", name, "--out", str(out)).exit_code == 0
+        assert out.read_bytes() == (seed_db.parent / f"graph.{name}").read_bytes(), name
+    document = json.loads((seed_db.parent / "graph.json").read_text(encoding="utf-8"))
+    assert document["graphx"]["built"] == built_at
+    page = (seed_db.parent / "graph.html").read_text(encoding="utf-8")
+    assert embedded_data(page)["meta"]["built"] == built_at
+
+
 def test_export_of_a_missing_store_fails_before_writing_anything(tmp_path):
     for name in ("html", "graphml", "json"):
         result = export_cli("--db", str(tmp_path / "none" / "graphx.db"), "--format", name)
