@@ -7,6 +7,11 @@ with the process that held it, even after SIGKILL, so there is no stale lock to 
 empty lock file itself stays (removing it would race with the next writer).
 
 Holding the lock also makes it safe to delete temporary files a killed build left behind.
+
+`graphx export` writing into the store's folder holds the lock too: a build starting meanwhile
+would delete the export's temporary file as a leftover, and an export finishing after a build
+would put a view of the replaced store beside the new one. Exports wait for one another (they
+take seconds); builds and exports stop at once for each other.
 """
 
 from __future__ import annotations
@@ -29,8 +34,11 @@ class Busy(GraphxError):
 
 
 @contextmanager
-def writing(folder: str | Path) -> Iterator[None]:
-    """Hold `folder`'s write lock, or raise Busy at once naming the process that holds it."""
+def writing(folder: str | Path, export: bool = False) -> Iterator[None]:
+    """Hold `folder`'s write lock, or raise Busy at once naming the process that holds it.
+
+    `export`: the holder is `graphx export`, which waits while another export holds the lock.
+    """
     folder = Path(folder)
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -47,13 +55,18 @@ def writing(folder: str | Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             handle.seek(0)
-            holder = handle.read().strip()
-            who = f" (process {holder})" if holder.isdigit() else ""
-            raise Busy(f"another build is writing {folder}{who}; wait for it to finish or "
-                       "use another --out") from None
+            holder = handle.read().split()  # "pid", or "pid export"
+            pid = f" (process {holder[0]})" if holder and holder[0].isdigit() else ""
+            if holder[1:] != ["export"]:
+                raise Busy(f"another build is writing {folder}{pid}; wait for it to finish or "
+                           "use another --out") from None
+            if not export:
+                raise Busy(f"graphx export is writing {folder}{pid}; wait for it to finish or "
+                           "use another --out") from None
+            fcntl.flock(handle, fcntl.LOCK_EX)  # another export: seconds
         handle.seek(0)
         handle.truncate()
-        handle.write(str(os.getpid()))
+        handle.write(f"{os.getpid()} export" if export else str(os.getpid()))
         handle.flush()
         remove_leftovers(folder)
         yield

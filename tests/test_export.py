@@ -507,3 +507,82 @@ def test_graphml_reads_back_in_graphology_like_gephi_lite(seed_build, tmp_path):
     assert (read["order"], read["size"]) == expected_graphml_counts(graph)
     assert read["type"] == "directed"
     assert read["types"]["paper"] == len(graph.papers) and read["types"]["repo"] == len(graph.repos)
+
+
+# ---- exports into the store's folder and the folder's lock -------------------------------------
+
+def test_export_into_a_folder_a_build_is_writing_stops_with_one_line(seed_db, tmp_path):
+    """A build holds the folder: an export there would later overwrite the build's fresh
+    exports with a view of the store being replaced. Elsewhere (--out) it may write."""
+    import shutil
+
+    from graphx import lock
+
+    out = tmp_path / "out"
+    out.mkdir()
+    shutil.copy(seed_db, out / "graphx.db")
+    with lock.writing(out):
+        result = export_cli("--db", str(out / "graphx.db"), "--format", "json")
+        elsewhere = export_cli("--db", str(out / "graphx.db"), "--format", "json",
+                               "--out", str(tmp_path / "elsewhere.json"))
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"error: another build is writing {out} (process {os.getpid()})")
+    assert not (out / "graph.json").exists() and not list(out.glob("*.tmp"))
+    assert elsewhere.exit_code == 0, elsewhere.output
+
+
+def test_a_build_starting_during_an_export_stops_instead_of_deleting_its_file(
+        seed_db, tmp_path, monkeypatch):
+    """A starting build removes leftover temporary files: it used to delete the file an export
+    was writing, which then failed with "cannot write (No such file or directory)"."""
+    import shutil
+
+    from graphx import export, lock
+    from graphx.export import json as json_export
+
+    out = tmp_path / "out"
+    out.mkdir()
+    db = shutil.copy(seed_db, out / "graphx.db")
+    write_store = json_export._write_store
+    seen = []
+
+    def build_starts_midway(conn, handle):
+        with pytest.raises(lock.Busy) as busy:
+            with lock.writing(out):
+                pass
+        seen.append(str(busy.value))
+        return write_store(conn, handle)
+
+    monkeypatch.setattr(json_export, "_write_store", build_starts_midway)
+    summary = export.write_from_store(db, "json", out / "graph.json")
+    assert summary["papers"] == 231 and json.loads((out / "graph.json").read_text())["papers"]
+    assert seen == [f"graphx export is writing {out} (process {os.getpid()}); wait for it to "
+                    "finish or use another --out"]
+
+
+def test_exports_into_one_folder_wait_for_each_other(seed_db, tmp_path):
+    import shutil
+    import threading
+    import time
+
+    from graphx import lock
+
+    out = tmp_path / "out"
+    out.mkdir()
+    shutil.copy(seed_db, out / "graphx.db")
+    holding, released = threading.Event(), []
+
+    def another_export():
+        with lock.writing(out, export=True):
+            holding.set()
+            time.sleep(0.5)
+            released.append(time.monotonic())
+
+    thread = threading.Thread(target=another_export)
+    thread.start()
+    holding.wait(10)
+    result = export_cli("--db", str(out / "graphx.db"), "--format", "graphml")
+    finished = time.monotonic()
+    thread.join()
+    assert result.exit_code == 0, result.output
+    assert released and finished >= released[0]

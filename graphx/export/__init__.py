@@ -66,11 +66,24 @@ def write_from_store(db: str | Path, format_name: str, path: str | Path,
     `graphx.views.filtered_view`; HTML is capped at DEFAULT_HTML_MAX_NODES papers unless
     `max_nodes` says otherwise), reading only what that view needs: the whole store is
     streamed from SQLite for GraphML and JSON, and a filtered or capped view loads only its
-    papers.
+    papers. Into the store's own folder it writes under that folder's lock (graphx.lock).
 
     Returns what was written: `views.summary` of the view, `format`, `out`, `filters` and
     `left_out_papers` (by the cap).
     """
+    from graphx import lock, store
+
+    writer(format_name)  # an unknown format fails before the store is read
+    store.connect(db).close()  # no store or a foreign one: that error, before any lock file
+    db, path = Path(db), Path(path)
+    if path.resolve().parent != db.resolve().parent:
+        return _write_from_store(db, format_name, path, filters)
+    with lock.writing(db.parent, export=True):
+        return _write_from_store(db, format_name, path, filters)
+
+
+def _write_from_store(db: Path, format_name: str, path: Path, filters: dict[str, Any]
+                      ) -> dict[str, Any]:
     from graphx import views
     from graphx.speed import no_gc
 
@@ -81,10 +94,9 @@ def write_from_store(db: str | Path, format_name: str, path: str | Path,
     if whole and format_name in STREAMED:
         module, name = STREAMED[format_name]
         with no_gc():
-            written, summary = getattr(import_module(module), name)(Path(db), Path(path))
+            written, summary = getattr(import_module(module), name)(db, path)
         return {**summary, "format": format_name, "out": str(written), "filters": None,
                 "left_out_papers": 0}
-    writer(format_name)  # an unknown format fails before the store is read
     view = views.load_view(db, **filters)
     written = write(view, format_name, path)
     truncated = view.meta.get("truncated_from")
