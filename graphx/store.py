@@ -264,6 +264,21 @@ def repo_from_row(row: sqlite3.Row) -> Repo:
     return Repo(**data)
 
 
+def method_from_row(row: sqlite3.Row) -> Method:
+    data = dict(row)
+    data.pop("papers")  # a count the store keeps for queries, not a field
+    data["generic"] = bool(data["generic"])
+    data["aliases"] = json.loads(data["aliases"] or "[]")
+    return Method(**data)
+
+
+def linked_repos(conn: sqlite3.Connection) -> Iterator[Repo]:
+    """The repos some paper links to, in the store's order (the repos `views.subgraph` keeps)."""
+    for row in conn.execute("SELECT * FROM repos WHERE name IN (SELECT repo FROM paper_repos "
+                            "WHERE paper_id IN (SELECT id FROM papers)) ORDER BY rowid"):
+        yield repo_from_row(row)
+
+
 def load(path: str | Path) -> Graph:
     """Read a whole store back into a Graph (for --add and the Python API)."""
     with opened(path) as conn:
@@ -315,11 +330,8 @@ def _read(conn: sqlite3.Connection, subset: bool) -> Graph:
     methods = {}
     used = " WHERE id IN (SELECT method_id FROM mentions WHERE paper_id IN keep)" if subset else ""
     for row in conn.execute(f"SELECT * FROM methods{used} ORDER BY rowid"):
-        data = dict(row)
-        data.pop("papers")
-        data["generic"] = bool(data["generic"])
-        data["aliases"] = json.loads(data["aliases"] or "[]")
-        methods[data["id"]] = Method(**data)
+        method = method_from_row(row)
+        methods[method.id] = method
     plain = conn.cursor()
     plain.row_factory = None  # tuples: millions of rows, no per-row name lookups
     mentions = [

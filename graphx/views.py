@@ -1,4 +1,8 @@
-"""Views: filtered subgraphs of a built graph, shared by every export format."""
+"""Views: filtered subgraphs of a built graph, shared by every export format.
+
+`filtered_view` filters a Graph in memory; `load_view` gives the same view of a store, selecting
+the papers in SQL and loading only those (what `graphx export` uses).
+"""
 
 from __future__ import annotations
 

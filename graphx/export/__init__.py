@@ -1,14 +1,17 @@
 """Exports: views of a built graph as HTML (browser), GraphML (Gephi) and JSON (other tools).
 
-Every writer takes a Graph (usually a filtered view, see graphx.views) and writes atomically.
+Every writer takes a Graph (usually a filtered view, see graphx.views) and writes atomically;
+GraphML and JSON of a whole store are also streamed straight from SQLite (`write_from_store`,
+what `graphx export` calls), byte for byte the files the Graph writers make.
 """
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable, Sequence
 from importlib import import_module
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from graphx import atomic
 from graphx.errors import GraphxError
@@ -29,6 +32,29 @@ def atomic_write(path: str | Path, write: Callable[[Path], None]) -> Path:
     except OSError as exc:
         raise GraphxError(f"{path}: cannot write ({exc.strerror or exc})") from None
     return path
+
+
+def write_text(path: Path, write: Callable[[TextIO], Any]) -> Path:
+    """`atomic_write` of a UTF-8 text file that `write(handle)` fills (through a 1 MiB buffer:
+    the writers make millions of small writes)."""
+    def into(tmp: Path) -> None:
+        with open(tmp, "w", encoding="utf-8", buffering=1 << 20) as handle:
+            write(handle)
+
+    return atomic_write(path, into)
+
+
+def stream_store(db: Path, path: Path,
+                 write_store: Callable[[sqlite3.Connection, TextIO], dict[str, int]]
+                 ) -> tuple[Path, dict[str, int]]:
+    """`write_text` of what `write_store(conn, handle)` writes from the store at `db`, and the
+    summary it returns. The store is opened first: a missing or foreign one writes nothing."""
+    from graphx.store import opened
+
+    summary: dict[str, int] = {}
+    with opened(db) as conn:
+        written = write_text(path, lambda handle: summary.update(write_store(conn, handle)))
+    return written, summary
 
 
 def writer(format_name: str) -> Callable[[Graph, Path], Path]:

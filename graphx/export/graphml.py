@@ -5,9 +5,8 @@ What the file holds (every key named after its attribute, `named_key_ids` style)
 - nodes: `label` and `type` (paper | method | repo) on every node; papers add title, abstract,
   published (ISO), year, arxiv_id, upvotes, url, authors, methods, introduces; methods add
   category, generic, origin, papers, introduced_by; repos add url, stars, forks, language,
-  license, description, created_at, pushed_at, archived, default_branch, status, topics.
-  `x` / `y` (the HTML page's layout)
-  when the graph is small enough to lay out quickly.
+  license, description, created_at, pushed_at, archived, default_branch, status, topics;
+  `x` / `y` (the HTML page's layout) when there are at most POSITION_MAX_NODES nodes.
 - edges: `kind` and `weight` on every edge; paper-paper relations add `methods` (the shared or
   introduced methods that explain them) and `weight_<kind>` per relation.
 
@@ -29,7 +28,7 @@ from html import escape
 from pathlib import Path
 from typing import Any, TextIO
 
-from graphx.export import atomic_write
+from graphx.export import stream_store, write_text
 from graphx.model import Graph, Method, Repo
 
 _XML_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -237,7 +236,7 @@ def _write_store(conn: sqlite3.Connection, out: TextIO) -> dict[str, int]:
     SQL: no Graph, no Paper objects; what is held is the mention facts as tuples, per paper the
     names of its methods and the paper pairs with relations (to fold them). Returns the view's
     summary (papers, methods, repos, relations)."""
-    from graphx.store import repo_from_row
+    from graphx.store import linked_repos, method_from_row
 
     plain = conn.cursor()
     plain.row_factory = None
@@ -251,9 +250,7 @@ def _write_store(conn: sqlite3.Connection, out: TextIO) -> dict[str, int]:
     for paper_id, repo in plain.execute("SELECT paper_id, repo FROM paper_repos ORDER BY rowid"):
         if paper_id in papers:
             repos_of[paper_id].append(repo)
-    repos = [repo_from_row(row) for row in conn.execute(
-        "SELECT * FROM repos WHERE name IN (SELECT repo FROM paper_repos WHERE paper_id IN "
-        "(SELECT id FROM papers)) ORDER BY rowid")]
+    repos = list(linked_repos(conn))
     positions: dict[str, tuple[float, float]] = {}
     if len(papers) + len(counts) + len(repos) <= POSITION_MAX_NODES:  # a small store: lay it out
         from graphx import views
@@ -273,10 +270,7 @@ def _write_store(conn: sqlite3.Connection, out: TextIO) -> dict[str, int]:
                               methods_of.pop(pid, []), introduces_of.pop(pid, []))
         for row in conn.execute("SELECT * FROM methods ORDER BY rowid"):
             if counts.get(row["id"]):
-                method = Method(id=row["id"], name=row["name"], category=row["category"],
-                                generic=bool(row["generic"]), origin=row["origin"],
-                                introduced_by=row["introduced_by"])
-                yield _method_node(method, counts[row["id"]])
+                yield _method_node(method_from_row(row), counts[row["id"]])
         for repo in repos:
             yield _repo_node(repo)
 
@@ -344,22 +338,9 @@ def _write_document(out: TextIO, nodes: Iterable[tuple[str, dict[str, Any]]],
 
 
 def write_graphml(graph: Graph, path: Path) -> Path:
-    def write(tmp: Path) -> None:
-        with open(tmp, "w", encoding="utf-8", buffering=1 << 20) as handle:
-            _write(graph, handle)
-
-    return atomic_write(path, write)
+    return write_text(path, lambda handle: _write(graph, handle))
 
 
 def write_graphml_store(db: Path, path: Path) -> tuple[Path, dict[str, int]]:
     """The whole store at `db` as GraphML, streamed from SQL (see `_write_store`)."""
-    from graphx.store import opened
-
-    summary: dict[str, int] = {}
-    with opened(db) as conn:  # a missing or foreign store fails before anything is written
-
-        def write(tmp: Path) -> None:
-            with open(tmp, "w", encoding="utf-8", buffering=1 << 20) as handle:
-                summary.update(_write_store(conn, handle))
-
-        return atomic_write(path, write), summary
+    return stream_store(db, path, _write_store)

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from graphx import __version__
-from graphx.export import atomic_write
+from graphx.export import stream_store, write_text
 from graphx.model import Graph, Method, Repo
 
 
@@ -189,14 +189,10 @@ def _write_document(out: TextIO, header: dict[str, Any], papers: Iterable[dict[s
 
 
 def write_json(graph: Graph, path: Path) -> Path:
-    def write(tmp: Path) -> None:
-        with open(tmp, "w", encoding="utf-8", buffering=1 << 20) as handle:
-            _write_document(handle, _header(graph.meta.get("built_at"), graph.sources),
-                            _papers(graph), _methods(graph), _repos(graph),
-                            ((e.source, e.target, e.kind, e.weight, tuple(e.methods))
-                             for e in graph.edges), list)
-
-    return atomic_write(path, write)
+    return write_text(path, lambda handle: _write_document(
+        handle, _header(graph.meta.get("built_at"), graph.sources), _papers(graph),
+        _methods(graph), _repos(graph),
+        ((e.source, e.target, e.kind, e.weight, tuple(e.methods)) for e in graph.edges), list))
 
 
 # --- the whole store, streamed -------------------------------------------------------------------
@@ -204,7 +200,7 @@ def write_json(graph: Graph, path: Path) -> Path:
 def _write_store(conn: sqlite3.Connection, out: TextIO) -> dict[str, int]:
     """The whole store as `write_json` writes `views.filtered_view(store.load(db))`, from the
     store's tables: no Graph, no Paper objects. Returns the view's summary."""
-    from graphx.store import read_meta, repo_from_row
+    from graphx.store import linked_repos, method_from_row, read_meta
 
     plain = conn.cursor()
     plain.row_factory = None
@@ -250,20 +246,14 @@ def _write_store(conn: sqlite3.Connection, out: TextIO) -> dict[str, int]:
     def method_dicts() -> Iterator[dict[str, Any]]:
         for row in conn.execute("SELECT * FROM methods ORDER BY rowid"):
             if counts.get(row["id"]):
-                method = Method(id=row["id"], name=row["name"], category=row["category"],
-                                generic=bool(row["generic"]),
-                                aliases=json.loads(row["aliases"] or "[]"),
-                                introduced_by=row["introduced_by"])
-                yield _method(method, counts[row["id"]])
+                yield _method(method_from_row(row), counts[row["id"]])
 
     linked: list[int] = []
 
     def repo_dicts() -> Iterator[dict[str, Any]]:  # after the papers: repo_papers is complete
-        for row in conn.execute(
-                "SELECT * FROM repos WHERE name IN (SELECT repo FROM paper_repos WHERE paper_id "
-                "IN (SELECT id FROM papers)) ORDER BY rowid"):
+        for repo in linked_repos(conn):
             linked.append(1)
-            yield _repo(repo_from_row(row), repo_papers.get(row["name"], []))
+            yield _repo(repo, repo_papers.get(repo.name, []))
 
     kept: list[int] = []
 
@@ -282,13 +272,4 @@ def _write_store(conn: sqlite3.Connection, out: TextIO) -> dict[str, int]:
 
 def write_json_store(db: Path, path: Path) -> tuple[Path, dict[str, int]]:
     """The whole store at `db` as JSON, streamed from SQL (see `_write_store`)."""
-    from graphx.store import opened
-
-    summary: dict[str, int] = {}
-    with opened(db) as conn:  # a missing or foreign store fails before anything is written
-
-        def write(tmp: Path) -> None:
-            with open(tmp, "w", encoding="utf-8", buffering=1 << 20) as handle:
-                summary.update(_write_store(conn, handle))
-
-        return atomic_write(path, write), summary
+    return stream_store(db, path, _write_store)
