@@ -295,6 +295,63 @@ def test_views_read_from_the_store_equal_views_of_the_loaded_graph(seed_db, filt
     assert view.meta == expected.meta
 
 
+def odd_store(tmp_path):
+    """Undated and year-only papers, an id with XML-special characters, a citation folded with a
+    relation, an edge to a paper the store lacks, a repo no paper links and one never fetched."""
+    from graphx import store
+    from graphx.model import Edge, Graph, Repo
+    from graphx.papers import Paper
+
+    odd = Paper("Alpha <b>&\"'", arxiv_id="a\"<&>'b ]]> x", published="2024-05-01", repos=["o/r"])
+    spring = Paper("Beta", date_text="Spring 2023", repos=["o/r", "missing/x"])
+    undated = Paper("Gamma")
+    year = Paper("Delta", published="2024")
+    ids = [p.id for p in (odd, spring, undated, year)]
+    graph = Graph(
+        papers=[odd, spring, undated, year],
+        methods={"m-x": Method("m-x", "X <m>"), "m-y": Method("m-y", "Y", generic=True)},
+        mentions=[Mention(ids[0], "m-x"), Mention(ids[1], "m-x", True), Mention(ids[2], "m-y")],
+        repos={"o/r": Repo("o/r", description="]]> </script>"), "un/used": Repo("un/used")},
+        edges=[Edge(ids[0], ids[1], "shares_method", 2.0, ["X <m>"]),
+               Edge(ids[1], ids[0], "cites", 1.0), Edge(ids[0], ids[1], "cites", 1.0),
+               Edge(ids[2], "gone", "cites", 1.0), Edge(ids[1], ids[2], "same_repo", 1.0, ["o/r"])],
+        meta={"built_at": "2026-01-01T00:00:00+00:00"})
+    return store.save(graph, tmp_path / "graphx.db"), ids
+
+
+@pytest.mark.parametrize("filters", [
+    {}, {"since": "2023"}, {"since": "2024"}, {"since": "2024-05"}, {"kinds": ["mentions"]},
+    {"kinds": ["cites"]}, {"kinds": ["has_code", "cites"]}, {"method": "m-x"}, {"max_nodes": 1},
+    {"max_nodes": 2, "kinds": ["cites"]}, {"min_weight": 1.5}, {"focus": 0, "depth": 0},
+    {"focus": 2, "depth": 2}, {"focus": 0, "since": "2025"},
+])
+def test_views_of_an_odd_store_equal_views_of_the_loaded_graph(tmp_path, filters):
+    from graphx import store, views
+    from graphx.export import write_from_store
+
+    db, ids = odd_store(tmp_path)
+    if "focus" in filters:
+        filters = {**filters, "focus": ids[filters["focus"]]}
+    expected = views.filtered_view(store.load(db), **filters)
+    view = views.load_view(db, **filters)
+    assert (view.papers, view.edges, view.methods, view.mentions, view.repos, view.meta) == (
+        expected.papers, expected.edges, expected.methods, expected.mentions, expected.repos,
+        expected.meta)
+    if not filters:  # and the streamed files are the Graph writers' files
+        for name in ("graphml", "json"):
+            written = write(expected, name, tmp_path / f"a.{name}").read_bytes()
+            write_from_store(db, name, tmp_path / f"b.{name}")
+            assert (tmp_path / f"b.{name}").read_bytes() == written, name
+        from xml.etree import ElementTree
+
+        nodes = ElementTree.parse(tmp_path / "b.graphml").getroot().iter(
+            "{http://graphml.graphdrawing.org/xmlns}node")
+        assert ids[0] in {n.get("id") for n in nodes}
+        document = json.loads((tmp_path / "b.json").read_text(encoding="utf-8"))
+        assert document["repos"][0]["description"] == "]]> </script>"
+
+
+
 # ---- JSON --------------------------------------------------------------------------------------
 
 def test_json_follows_the_documented_schema(seed_build):
