@@ -412,7 +412,7 @@ def test_catalog_breadth_of_recent_methods(catalog) -> None:
 @pytest.mark.parametrize("name, prose, named", [
     ("Deep Research", "Deep research on agents is scarce; we do deep research here.",
      "Unlike OpenAI's Deep Research, our agent is open."),
-    ("Gecko", "A gecko climbs the wall.", "Embeddings from Gecko and E5 are compared."),
+    ("Sapiens", "Sapiens is Latin; Homo sapiens walks.", "Poses from Sapiens and ViTPose agree."),
     ("Kangaroo", "Kangaroo populations are counted; a kangaroo jumps.",
      "We compare with Kangaroo and Medusa."),
     ("Tango", "Tango is a dance; we tango.", "Audio from Tango and AudioLDM is rated."),
