@@ -410,6 +410,22 @@ def test_export_writes_the_files_build_wrote_from_the_same_store(seed_build, see
     assert embedded_data(page)["meta"]["built"] == built_at
 
 
+def test_export_never_replaces_a_store(seed_db, tmp_path):
+    """`--out` naming the store (a slip of the keyboard) replaced it with the export."""
+    import shutil
+
+    db = shutil.copy(seed_db, tmp_path / "graphx.db")
+    other = shutil.copy(seed_db, tmp_path / "other.db")
+    before = db.read_bytes()
+    for name, target in (("json", db), ("graphml", db), ("html", other)):
+        result = export_cli("--db", str(db), "--format", name, "--out", str(target))
+        assert result.exit_code == 1
+        assert result.stderr == (f"error: {target}: is an SQLite database (a graphx store?), "
+                                 "not replaced by an export; choose another --out\n")
+    assert db.read_bytes() == before and other.read_bytes() == before
+    assert not list(tmp_path.glob(".*.tmp"))
+
+
 def test_export_of_a_missing_store_fails_before_writing_anything(tmp_path):
     for name in ("html", "graphml", "json"):
         result = export_cli("--db", str(tmp_path / "none" / "graphx.db"), "--format", name)

@@ -22,8 +22,14 @@ FORMATS = tuple(DEFAULT_NAMES)
 
 
 def atomic_write(path: str | Path, write: Callable[[Path], None]) -> Path:
-    """Call `write(tmp)` then rename tmp over `path`, so readers never see a half-written file."""
+    """Call `write(tmp)` then rename tmp over `path`, so readers never see a half-written file.
+
+    Never over an SQLite database: `--out` naming the store would replace it with its export.
+    """
     path = Path(path)
+    if _is_sqlite(path):
+        raise GraphxError(f"{path}: is an SQLite database (a graphx store?), not replaced by an "
+                          "export; choose another --out")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with atomic.temporary(path) as tmp:
@@ -32,6 +38,14 @@ def atomic_write(path: str | Path, write: Callable[[Path], None]) -> Path:
     except OSError as exc:
         raise GraphxError(f"{path}: cannot write ({exc.strerror or exc})") from None
     return path
+
+
+def _is_sqlite(path: Path) -> bool:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(16) == b"SQLite format 3\x00"
+    except OSError:  # no such file (the usual case), a folder, unreadable: nothing to keep
+        return False
 
 
 def write_text(path: Path, write: Callable[[TextIO], Any]) -> Path:
