@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from graphx.methods import extract, load_catalog
 from graphx.methods.discover import discover_paper, title_name
-from graphx.papers import Paper
+from graphx.papers import MAX_ABSTRACT_CHARS, Paper
 
 
 @pytest.fixture(scope="module")
@@ -287,6 +290,42 @@ def test_ordinary_phrases_after_naming_words_are_not_names() -> None:
     paper = Paper("Pruning token embeddings", "Surviving tokens are mostly nouns and named "
                   "entities. Apps such as real-time video-call translation need low latency.")
     assert {i.name for i in discover_paper(paper)} == set()
+
+
+# Abstracts come from the web. 20 KB is the most a paper keeps (MAX_ABSTRACT_CHARS): each of
+# these took 1.2-4.6 s (quadratic: every "(ACR)" or "we <verb>" re-read the whole sentence);
+# linear rules take well under 0.2 s. A guard against blow-up, not a benchmark.
+@pytest.mark.parametrize("unit", [
+    "(AB) ",  # a definition to read at every parenthesis of one long sentence
+    "(AB)",  # the same with no space to cut the sentence at
+    "We dub a (AB) ",  # ... each after "we <verb> a"
+    "we dub ",  # an introduction every two words
+    "We (1) dub (",  # enumerated contributions
+])
+def test_discovery_stays_fast_on_hostile_abstracts(unit: str) -> None:
+    abstract = (unit * (MAX_ABSTRACT_CHARS // len(unit) + 1))[:MAX_ABSTRACT_CHARS]
+    discover_paper(Paper("Warm up", "We propose Zorbformer (ZF)."))
+    start = time.process_time()
+    discover_paper(Paper("Some untitled study", abstract))
+    assert time.process_time() - start < 1.0
+
+
+def test_a_long_chain_of_qualified_names_does_not_exhaust_the_stack() -> None:
+    # each "Aa bb method" sent the name reader one level deeper: RecursionError, and the whole
+    # build stopped with an internal error
+    paper = Paper("Some untitled study", "We propose " + "Aa bb method " * 1500)
+    assert [i.name for i in discover_paper(paper)] == ["Aa"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(["we", "We", "propose", "called", "dub", "a", "novel", "(1)",
+                                 "(", ")", "(AB)", ",", ".", "-", "--", "—", "Aa", "bb",
+                                 "method", "Zorb-Net", "ZorbNet's", "“Zorb”",
+                                 "α-Zorb", "employs", "which", "outperforms", "and"]),
+                max_size=300), st.sampled_from(["ZorbNet: A study", "Some untitled study", ""]))
+def test_discovery_reads_any_word_soup_without_failing(words: list[str], title: str) -> None:
+    for item in discover_paper(Paper(title, " ".join(words))):
+        assert item.name and item.name == item.name.strip()
 
 
 def test_introduced_name_links_papers_that_mention_it(catalog) -> None:

@@ -17,6 +17,7 @@ edges are only made through methods. Precision comes first: a title phrase of or
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -107,7 +108,8 @@ _BAD_SUFFIX = re.compile(r"-(?:based|style|like|aware|free|level|wise|scale|only
 _DIGIT = re.compile(r"\d")
 _TITLE_SPLIT = re.compile(r"\s*(?::|\s--?\s|\s—\s|—)\s*")
 _SENTENCE = re.compile(r"[.!?]\s+(?=[A-Z\"'(*])")
-_TOKEN = re.compile(r"\*\*|[A-Za-z0-9][\w\-+./'&]*[\w+]|[A-Za-z0-9]|[,:;()]")
+_WORD_TOKEN = r"[A-Za-z0-9][\w\-+./'&]*[\w+]|[A-Za-z0-9]"
+_TOKEN = re.compile(rf"\*\*|{_WORD_TOKEN}|[,:;()]")
 _SUBJECT = r"(?:[Ww]e|[Tt]his (?:paper|work|article|study|report)|[Oo]ur (?:work|paper))"
 _VERB = (r"(?:propose|present|introduce|develop|design|build|release|describe|devise|create|"
          r"call|name|term|dub|open-source|unveil|offer|contribute|construct|curate)(?:s|d|ed)?")
@@ -502,14 +504,16 @@ _USE_VERBS = {"use", "used", "adopt", "adopted", "employ", "employed", "apply", 
               "build", "start", "begin", "take", "borrow", "inherit", "extend", "augment"}
 
 
-def _we_define(before: str, span: list[str]) -> bool:
+def _we_define(text: str, start: int, position: int, span: list[str],
+               subjects: list[re.Match[str]]) -> bool:
     """ "we deduce a modern Improved Inverted Residual Mobile Block (i2RMB)": an acronym the
     paper's own sentence defines with "a", in capitals, after a verb that does not take up
-    someone else's method."""
-    if not _A_BEFORE.search(before, max(0, len(before) - 50)) or not all(w[:1].isupper() for w in span
-                                               if w.casefold() not in _FUNCTION_WORDS):
+    someone else's method. The sentence starts at `start`, `span` at `position`; `subjects`
+    are the sentence's _WE_VERB matches (found once: it may hold hundreds of parentheses)."""
+    if not _A_BEFORE.search(text, max(start, position - 50), position) or not all(
+            w[:1].isupper() for w in span if w.casefold() not in _FUNCTION_WORDS):
         return False
-    verbs = _WE_VERB.findall(before)
+    verbs = [m.group(1) for m in subjects if m.end() <= position]
     return bool(verbs) and verbs[-1].casefold() not in _USE_VERBS
 
 
@@ -560,6 +564,9 @@ _OWNED = re.compile(r"((?:[a-z][\w\-]*\s+){1,4}(?:technique|mechanism|method|app
                     r"scheme|algorithm|module))\b")
 
 
+_INTRO_TOKENS = 64
+
+
 def _clean(text: str) -> str:
     return text.replace("**", "").replace("`", "")
 
@@ -572,7 +579,10 @@ def _intro_name(rest: str, lowercase: bool = False, named: bool = False
     the name: "a novel parallel decoding approach, namely hidden transfer, which ...". With
     `named` (right after "called"), any word may follow the name ("called BiasNorm allows").
     """
-    tokens = _TOKEN.findall(_clean(rest))
+    # the name sits within a few words of the verb (the deepest look-ahead, in _name_after, is
+    # ~45 tokens): reading a bounded number keeps a long sentence that repeats "we propose"
+    # linear and bounds _name_after's recursion
+    tokens = [m.group() for m in itertools.islice(_TOKEN.finditer(_clean(rest)), _INTRO_TOKENS)]
     if lowercase and tokens and tokens[0][:1].islower():
         words = []
         for token in tokens[:5]:
@@ -682,21 +692,41 @@ def _is_descriptor(word: str) -> bool:
 
 def _definition(paren: re.Match[str], prefix: str) -> tuple[str, list[str], int] | None:
     """The acronym a "(ACR)" defines: (acronym, expansion words, offset of the expansion in
-    `prefix`, the sentence up to the parenthesis)."""
+    `prefix`), `prefix` being the sentence up to the parenthesis."""
     acronym = paren.group(1).rstrip(".")
-    clause = re.split(r"[,;:()]|\b(?:and|or|of|with|for|to|by|the|a|an|in|on)\b", prefix)[-1]
+    # the expansion is among the last len(acronym) + 7 words (see _acronym_expansion): read
+    # only those, or a sentence with hundreds of parentheses costs each the whole sentence
+    prefix_end = _tail(prefix, len(acronym) + 8)
+    clause = re.split(r"[,;:()]|\b(?:and|or|of|with|for|to|by|the|a|an|in|on)\b", prefix_end)[-1]
     words = _TOKEN.findall(_clean(clause))
     # the expansion may carry function words ("Fast Pre-training Technique using Document ...",
     # "faster re-translation system based on a non-autoregressive ... model (FReTNA)")
     words = [w for w in words if w not in {",", ":", ";", "(", ")"}]
     span = _acronym_expansion(acronym, words) if words else None
     if not span:
-        words = [w for w in _TOKEN.findall(_clean(prefix))[-(len(acronym) + 4):]
+        words = [w for w in _TOKEN.findall(_clean(prefix_end))[-(len(acronym) + 4):]
                  if w not in {",", ":", ";", "(", ")"}]
         span = _acronym_expansion(acronym, words)
     if not span:
         return None
     return acronym, span, len(prefix.rstrip()) - len(" ".join(span))
+
+
+def _tail(text: str, words: int) -> str:
+    """The end of `text` that holds at least `words` word tokens (all of it if it has fewer), cut
+    after a character no token (nor "**") runs across, so that its tokens and word boundaries are
+    those of the whole text."""
+    size = 8 * words
+    while size < len(text):
+        cut = _CUT.search(text, len(text) - size)
+        if cut and len(_WORD_TOKENS.findall(text, cut.end())) >= words:
+            return text[cut.end():]
+        size *= 2
+    return text
+
+
+_CUT = re.compile(r"[^\w\-+./'&*]")
+_WORD_TOKENS = re.compile(_WORD_TOKEN)
 
 
 class _Sentences:
@@ -705,6 +735,7 @@ class _Sentences:
     def __init__(self, text: str) -> None:
         self._text = text
         self._starts: list[int] | None = None
+        self._found: dict[tuple[re.Pattern[str], int], list[re.Match[str]]] = {}
 
     def _bounds(self) -> list[int]:
         if self._starts is None:
@@ -723,6 +754,13 @@ class _Sentences:
 
     def text(self, number: int) -> str:
         return self._text[self.start(number):self.end(number)]
+
+    def matches(self, pattern: re.Pattern[str], number: int) -> list[re.Match[str]]:
+        """`pattern`'s matches in sentence `number`, searched for once."""
+        key = (pattern, number)
+        if key not in self._found:
+            self._found[key] = list(pattern.finditer(self._text, self.start(number), self.end(number)))
+        return self._found[key]
 
 
 def _listed_names(rest: str, lists_only: bool = False) -> list[str]:
@@ -894,8 +932,9 @@ def discover_paper(paper: Paper) -> list[Introduced]:
                 add(got[0], got[1], got[2], False, True, got[3])
                 for phrase in _described_with(got[0], rest):
                     add(phrase, _phrase_aliases(phrase), "method", False, True, "phrase")
-            for item in _ENUMERATED_NAME.finditer(rest) if "(" in rest else ():
-                # "three key innovations: (1) WARP_SELECT for ..."
+            # "three key innovations: (1) WARP_SELECT for ...", read once per sentence (a later
+            # intro's rest is a part of the first one's)
+            for item in _ENUMERATED_NAME.finditer(rest) if not index and "(" in rest else ():
                 if _is_strong(item.group(1)) and len(item.group(1)) > 2:
                     add(item.group(1), [], None, False, True, "listed")
         if got and not matches:
@@ -935,8 +974,9 @@ def discover_paper(paper: Paper) -> list[Introduced]:
         expansion = " ".join(span)
         before = text[max(sentence_start, position - 60): max(sentence_start, position)].casefold()
         introduced = bool(_INTRO_HINT.search(before) and _INTRODUCING.search(before)) or _we_define(
-            text[sentence_start:max(sentence_start, position)], span)
-        after = text[paren.end():sentences.end(number)].split()[:2]
+            text, sentence_start, max(sentence_start, position), span,
+            sentences.matches(_WE_VERB, number))
+        after = text[paren.end():sentences.end(number)].split(maxsplit=2)[:2]
         kind = kind_from_words(after) or kind_from_words(reversed(span[-1:]), forward=False)
         if kind is None and _NOT_METHOD_TAILS.search(expansion):
             kind = "task"
