@@ -81,31 +81,26 @@ def filtered_view(graph: Graph, kinds: list[str] | None = None, method: str | No
     from graphx.errors import NotFoundError
 
     keep = {p.id for p in graph.papers}
-    described: list[str] = []
     if since:
         keep = {p.id for p in graph.papers if p.id in keep and _on_or_after(p, since)}
-        described.append(f"since {since}")
     if method:
         if method not in graph.methods:
             raise NotFoundError(f"no method with id {method!r} in this graph")
         keep &= {m.paper_id for m in graph.mentions if m.method_id == method}
-        described.append(f"method {graph.methods[method].name}")
     edges = graph.edges
     if kinds:
         _check_kinds(kinds)
         edges = [e for e in edges if e.kind in kinds]
-        described.append("kinds " + ", ".join(kinds))
     if min_weight is not None:
         edges = [e for e in edges if e.weight >= min_weight]
-        described.append(f"weight >= {min_weight:g}")
     if focus:
         if not any(p.id == focus for p in graph.papers):
             raise NotFoundError(f"no paper with id {focus!r} in this graph")
         keep = _within(focus, depth, edges, keep | {focus})
-        described.append(f"{depth} link(s) around {focus}")
     view = subgraph(replace(graph, edges=edges), keep)
     _drop_fact_kinds(view, kinds)
-    view.meta = _described(graph.meta, described)
+    method_name = graph.methods[method].name if method else None
+    view.meta = _described(graph.meta, since, method_name, kinds, min_weight, focus, depth)
     if max_nodes is not None:
         capped = default_view(view, max_nodes)
         capped.meta = {**view.meta, **capped.meta}
@@ -137,7 +132,20 @@ def _drop_fact_kinds(view: Graph, kinds: list[str] | None) -> None:
         view.papers = [replace(p, repos=[]) for p in view.papers]
 
 
-def _described(meta: dict, described: list[str]) -> dict:
+def _described(meta: dict, since: str | None, method_name: str | None, kinds: list[str] | None,
+               min_weight: float | None, focus: str | None, depth: int) -> dict:
+    """`meta` with the filters that made the view, in words, as its `filters` and page title."""
+    described = []
+    if since:
+        described.append(f"since {since}")
+    if method_name:
+        described.append(f"method {method_name}")
+    if kinds:
+        described.append("kinds " + ", ".join(kinds))
+    if min_weight is not None:
+        described.append(f"weight >= {min_weight:g}")
+    if focus:
+        described.append(f"{depth} link(s) around {focus}")
     meta = {**meta, "filters": "; ".join(described) or None}
     if described:
         meta["title"] = "graphx: " + "; ".join(described)
@@ -159,35 +167,31 @@ def load_view(db, kinds: list[str] | None = None, method: str | None = None,
     with store.opened(db) as conn:
         rows = conn.execute("SELECT id, published, year FROM papers ORDER BY rowid").fetchall()
         keep = {row[0] for row in rows}
-        described: list[str] = []
+        method_name = None
         if since:
             keep = {pid for pid, published, year in rows
                     if pid in keep and _date_on_or_after(published, year, since)}
-            described.append(f"since {since}")
         if method:
             found = conn.execute("SELECT name FROM methods WHERE id = ?", (method,)).fetchone()
             if found is None:
                 raise NotFoundError(f"no method with id {method!r} in this graph")
+            method_name = found[0]
             keep &= {r[0] for r in conn.execute("SELECT paper_id FROM mentions WHERE method_id = ?",
                                                 (method,))}
-            described.append(f"method {found[0]}")
         conditions, params = [], []
         if kinds:
             _check_kinds(kinds)
             relations = [k for k in kinds if k not in FACT_KINDS]
             conditions.append(f"kind IN ({', '.join('?' * len(relations))})")
             params += relations
-            described.append("kinds " + ", ".join(kinds))
         if min_weight is not None:
             conditions.append("weight >= ?")
             params.append(min_weight)
-            described.append(f"weight >= {min_weight:g}")
         kept_edges = " AND ".join(conditions) or "1"
         if focus:
             if not any(row[0] == focus for row in rows):
                 raise NotFoundError(f"no paper with id {focus!r} in this graph")
             keep = _within_store(conn, focus, depth, kept_edges, params, keep | {focus})
-            described.append(f"{depth} link(s) around {focus}")
         truncated_from = None
         if max_nodes is not None and len(keep) > max_nodes:
             truncated_from = len(keep)
@@ -200,7 +204,7 @@ def load_view(db, kinds: list[str] | None = None, method: str | None = None,
         view.edges = [e for e in view.edges if (not kinds or e.kind in kinds)
                       and (min_weight is None or e.weight >= min_weight)]
     _drop_fact_kinds(view, kinds)
-    view.meta = _described(view.meta, described)
+    view.meta = _described(view.meta, since, method_name, kinds, min_weight, focus, depth)
     if truncated_from is not None:
         view.meta.update(truncated_from=truncated_from, max_nodes=max_nodes)
     return view
