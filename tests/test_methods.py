@@ -124,9 +124,26 @@ def test_coordinated_heads_and_versions(catalog) -> None:
     ("Towards Better Models: A Study", None),
     ("Little Giants: Synthesizing Data at Scale", None),
     ("Multi-Token Prediction Revisited: When Does It Help", None),
+    # a parenthesis is never part of the name (it was: "Zorb-Net (ZN)", "Zorbformer (v2")
+    ("Zorb Attention Network (ZAN): Fast Serving", "ZAN"),
+    ("ZAN (Zorb Attention Network): Fast Serving", "ZAN"),
+    ("Zorbformer (v2: A faster encoder", "Zorbformer"),
 ])
 def test_title_names(title: str, name: str | None) -> None:
     assert title_name(title) == name
+
+
+@pytest.mark.parametrize("title, abstract", [
+    ("Zorb Attention Networks (ZANs): Fast Serving", "We propose a Zorb Attention Network (ZAN)."),
+    ("Some untitled study", "We propose a Zorb Attention Network (ZANs) that routes."),
+    ("Some untitled study", "We propose Zorb Attention Networks (ZANs), which route."),
+])
+def test_an_acronym_defined_in_title_or_plural_is_one_name(title: str, abstract: str) -> None:
+    # these gave "Zorb Attention Networks (ZANs)" beside "ZAN", a lone "Network", or "ZANs"
+    # beside "ZAN"
+    found = discover_paper(Paper(title, abstract))
+    assert [i.name for i in found] == ["ZAN"]
+    assert found[0].aliases[0].startswith("Zorb Attention Network")
 
 
 @pytest.mark.parametrize("abstract, name, aliases", [

@@ -258,15 +258,35 @@ def name_kind(name: str) -> str | None:
 
 def title_name(title: str) -> str | None:
     """The name a title gives before its colon or dash: "Zipformer: A faster ..." -> Zipformer."""
-    name, _ = _title_parts(title)
+    name, _, _ = _title_parts(title)
     return name
 
 
-def _title_parts(title: str) -> tuple[str | None, str]:
+# "Zorb Attention Network (ZAN): ...", "ZAN (Zorb Attention Network): ...", "Zorb Net (ZN: ..."
+_TITLE_PAREN = re.compile(r"([^()]+?)\s*\(\s*([^()]*?)\s*\)?")
+
+
+def _title_parts(title: str) -> tuple[str | None, list[str], str]:
+    """(name, its aliases, the rest of the title) for a title that opens with a name."""
     parts = _TITLE_SPLIT.split(title.strip(), maxsplit=1)
     if len(parts) != 2 or not parts[0] or not parts[1]:
-        return None, ""
+        return None, [], ""
     head, tail = parts[0].strip("*\"' "), parts[1]
+    if paren := _TITLE_PAREN.fullmatch(head):
+        # a name defined in the title is read as in an abstract: the acronym, its expansion an
+        # alias; any other parenthesis is not part of the name
+        outer, inner = paren.groups()
+        acronym = inner[:-1] if _PLURAL_ACRONYM.fullmatch(inner) else inner
+        if " " not in acronym and (span := _acronym_expansion(acronym, outer.split())):
+            return acronym, [" ".join(span)], tail
+        if " " not in outer and " " in inner and _acronym_expansion(outer, inner.split()):
+            return outer, [inner], tail
+        head = outer
+    name, tail = _title_head(head, tail)
+    return name, [], tail
+
+
+def _title_head(head: str, tail: str) -> tuple[str | None, str]:
     words = head.split()
     if len(words) > 4:  # "When LLMs are Unfit Use FastFit: ..." -> the closing name
         last = words[-1]
@@ -639,8 +659,10 @@ def _name_after(tokens: list[str], i: int, described: list[str], named: bool = F
     if after[:1] == ["("] and ")" in after[:12]:
         inner = after[1:after.index(")")]
         inner_text = " ".join(inner)
-        if len(inner) == 1 and _acronym_expansion(inner[0], name.split()):
-            aliases, name = [name], inner[0]  # "Web Rephrase Augmented Pre-training (WRAP)"
+        # "Zorb Attention Networks (ZANs)": the singular, as a definition reads it (_ACRONYM)
+        acronym = inner[0][:-1] if _PLURAL_ACRONYM.fullmatch(inner[0]) else inner[0]
+        if len(inner) == 1 and _acronym_expansion(acronym, name.split()):
+            aliases, name = [name], acronym  # "Web Rephrase Augmented Pre-training (WRAP)"
         elif len(inner) >= 2 and _acronym_expansion(name, inner):
             aliases = [inner_text]  # "FPDM (Fast Pre-training Technique ...)"
         after = after[after.index(")") + 1:]
@@ -684,6 +706,9 @@ def _name_after(tokens: list[str], i: int, described: list[str], named: bool = F
     kind = (kind_from_words(after[1:8] if after[:1] == [","] else after[:3])
             or kind_from_words(reversed(described), forward=False))
     return name, aliases, kind, how
+
+
+_PLURAL_ACRONYM = re.compile(r"[A-Z][A-Z0-9\-]+s")
 
 
 def _is_descriptor(word: str) -> bool:
@@ -846,10 +871,10 @@ def discover_paper(paper: Paper) -> list[Introduced]:
             known.kind = kind
 
     title = _clean(paper.title)
-    name, tail = _title_parts(title)
+    name, aliases, tail = _title_parts(title)
     title_name_ = name
     if name:
-        add(name, [], kind_from_words(tail.split()[:6]), True, True, "title")
+        add(name, aliases, kind_from_words(tail.split()[:6]), True, True, "title")
     elif (opens := _TITLE_OPENS.match(title)) and _title_technique(opens.group(1).split()):
         add(opens.group(1), [opens.group(1).lower()], "method", True, True, "phrase")
     text = _clean(paper.abstract)
