@@ -285,19 +285,12 @@ def load(path: str | Path) -> Graph:
         return read_graph(conn)
 
 
-def load_subgraph(path: str | Path, paper_ids: Iterable[str]) -> Graph:
-    """`graphx.views.subgraph(load(path), paper_ids)`, reading only the rows of those papers.
-
-    The papers with their mentions, the methods they mention, their repos and the edges among
-    them, in the store's order; sources and meta whole. An export of 2,000 papers out of 100,000
-    reads 2% of the store instead of all of it.
-    """
-    with opened(path) as conn:
-        return read_graph(conn, paper_ids)
-
-
 def read_graph(conn: sqlite3.Connection, paper_ids: Iterable[str] | None = None) -> Graph:
-    """`load` (or, given `paper_ids`, `load_subgraph`) over an open store."""
+    """`load` over an open store or, given `paper_ids`, `graphx.views.subgraph(load(...),
+    paper_ids)` reading only the rows of those papers: their mentions, the methods they mention,
+    their repos and the edges among them, in the store's order; sources and meta whole. A view
+    of 2,000 papers out of 100,000 reads 2% of the store instead of all of it.
+    """
     with no_gc():  # millions of rows become objects without cycles
         if paper_ids is None:
             return _read(conn, subset=False)
