@@ -133,6 +133,17 @@ def test_title_names(title: str, name: str | None) -> None:
     assert title_name(title) == name
 
 
+@pytest.mark.parametrize("title, abstract, name", [
+    # names that open with a Greek letter lost it ("Zorb", "P-Zorb", "AN" for "\u03a3AN")
+    ("Some untitled study", "We propose \u03b1Zorb, a new model.", "\u03b1Zorb"),
+    ("Some untitled study", "We propose \u03bcP-Zorb, a new model.", "\u03bcP-Zorb"),
+    ("Some untitled study", "We propose a \u03a3orb Attention Network (\u03a3AN).", "\u03a3AN"),
+    ("\u03a3Zorb: A new model", "We train it.", "\u03a3Zorb"),
+])
+def test_names_may_open_with_a_greek_letter(title: str, abstract: str, name: str) -> None:
+    assert name in {i.name for i in discover_paper(Paper(title, abstract))}
+
+
 @pytest.mark.parametrize("title, abstract", [
     ("Zorb Attention Networks (ZANs): Fast Serving", "We propose a Zorb Attention Network (ZAN)."),
     ("Some untitled study", "We propose a Zorb Attention Network (ZANs) that routes."),

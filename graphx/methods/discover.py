@@ -108,7 +108,7 @@ _BAD_SUFFIX = re.compile(r"-(?:based|style|like|aware|free|level|wise|scale|only
 _DIGIT = re.compile(r"\d")
 _TITLE_SPLIT = re.compile(r"\s*(?::|\s--?\s|\s—\s|—)\s*")
 _SENTENCE = re.compile(r"[.!?]\s+(?=[A-Z\"'(*])")
-_WORD_TOKEN = r"[A-Za-z0-9][\w\-+./'&]*[\w+]|[A-Za-z0-9]"
+_WORD_TOKEN = r"[^\W_][\w\-+./'&]*[\w+]|[^\W_]"
 _TOKEN = re.compile(rf"\*\*|{_WORD_TOKEN}|[,:;()]")
 _SUBJECT = r"(?:[Ww]e|[Tt]his (?:paper|work|article|study|report)|[Oo]ur (?:work|paper))"
 _VERB = (r"(?:propose|present|introduce|develop|design|build|release|describe|devise|create|"
@@ -294,7 +294,7 @@ def _title_head(head: str, tail: str) -> tuple[str | None, str]:
     if _stopword(words[0]) or not words[0][:1].isupper():
         return None, tail
     if len(words) == 1:
-        return (head, tail) if re.fullmatch(r"[A-Za-z][\w\-+.]*", head) else (None, tail)
+        return (head, tail) if re.fullmatch(r"[^\W\d_][\w\-+.]*", head) else (None, tail)
     if any(w.casefold() in _FUNCTION_WORDS for w in words[1:]):
         return None, tail  # "Resources for Brewing BEIR:", "Generative AI Beyond LLMs:"
     if (any(_is_title_strong(w) and not _known(w, non_methods()) and not re.fullmatch(r"[A-Z]+s", w)
