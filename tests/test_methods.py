@@ -345,11 +345,16 @@ def test_a_long_chain_of_qualified_names_does_not_exhaust_the_stack() -> None:
     assert [i.name for i in discover_paper(paper)] == ["Aa"]
 
 
+def test_empty_parentheses_after_a_name_are_no_definition() -> None:
+    paper = Paper("Some untitled study", "We propose ZorbNet () for speech.")
+    assert [i.name for i in discover_paper(paper)] == ["ZorbNet"]
+
+
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.sampled_from(["we", "We", "propose", "called", "dub", "a", "novel", "(1)",
                                  "(", ")", "(AB)", ",", ".", "-", "--", "—", "Aa", "bb",
                                  "method", "Zorb-Net", "ZorbNet's", "“Zorb”",
-                                 "α-Zorb", "employs", "which", "outperforms", "and"]),
+                                 "α-Zorb", "employs", "which", "outperforms", "and", "()"]),
                 max_size=300), st.sampled_from(["ZorbNet: A study", "Some untitled study", ""]))
 def test_discovery_reads_any_word_soup_without_failing(words: list[str], title: str) -> None:
     for item in discover_paper(Paper(title, " ".join(words))):

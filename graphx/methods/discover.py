@@ -6,7 +6,17 @@ Read from the title and abstract, one sentence at a time, with a few regular exp
 - "X, a novel / new ..." appositions;
 - defined acronyms "Web Rephrase Augmented Pre-training (WRAP)" (the expansion becomes an alias),
   introduced when the sentence introduces them, otherwise kept only when the expansion's head word
-  names a technique ("... neural network (MANN)", not "word error rate (WER)").
+  names a technique ("... neural network (MANN)", not "word error rate (WER)");
+- lower-case techniques a paper introduces, when they end in a technique's head word ("a novel
+  pre-gating router"), "our proposed X", "we extend our method to X", enumerated contributions
+  ("(2) present X"), and parts of the paper's own method ("X's masked batching technique",
+  "X employs chunked-prefills, which ...", "block-sparse X");
+- names other methods go by where the paper compares with them ("outperforms FastServe"), kept as
+  mentions, not introductions.
+
+Abstracts come from the web: every rule must stay linear in the text (see
+test_discovery_stays_fast_on_hostile_abstracts): patterns run once over the text, and work done
+at each hit reads a bounded window, never the rest of the sentence again.
 
 Each name gets a kind: "method", or "dataset" / "benchmark" / "metric" / "task" when the words that
 describe it say so ("X, a benchmark for ...", "X: A Dataset of ...", names ending in -Bench); graph
@@ -106,8 +116,12 @@ _BAD_SUFFIX = re.compile(r"-(?:based|style|like|aware|free|level|wise|scale|only
                          re.IGNORECASE)
 
 _DIGIT = re.compile(r"\d")
+# where a title's name ends: "Zipformer: ...", "GECToR -- ...", "X — ..."
 _TITLE_SPLIT = re.compile(r"\s*(?::|\s--?\s|\s—\s|—)\s*")
+# a sentence ends at . ! ? before a capital, a quote or a parenthesis ("e.g. the" does not end one)
 _SENTENCE = re.compile(r"[.!?]\s+(?=[A-Z\"'(*])")
+# words keep inner hyphens, dots, slashes and a final + ("Pre-training", "Llama-3.1", "C++");
+# ** (markdown bold) and , : ; ( ) are tokens of their own
 _WORD_TOKEN = r"[^\W_][\w\-+./'&]*[\w+]|[^\W_]"
 _TOKEN = re.compile(rf"\*\*|{_WORD_TOKEN}|[,:;()]")
 _SUBJECT = r"(?:[Ww]e|[Tt]his (?:paper|work|article|study|report)|[Oo]ur (?:work|paper))"
@@ -118,19 +132,22 @@ _INTRO_VERB = re.compile(rf"{_VERB}\b\s*,?\s*")
 _SUBJECT_BEFORE = re.compile(rf"\b{_SUBJECT}\s+(?:\(\w{{1,4}}\)\s+)?(?:(?:\w+ly|also|further|then|"
                              rf"first|next|here|now|finally|therefore|thus|hence)\s+)?"
                              rf"(?:(?:can|will)\s+)?$")
-_INTRO_GERUND = re.compile(r"(?:introducing|proposing)\s+")
+_INTRO_GERUND = re.compile(r"(?:introducing|proposing)\s+")  # "(2) introducing X" (_ENUMERATED)
 _ENUMERATED = re.compile(r"\(\w{1,3}\)\s+(?:also\s+)?$")  # "(2) present ...", after "we" in the sentence
+# "we further extend our method to CheckFree+"
 _EXTEND_TO = re.compile(r"extend(?:s|ed)?\s+(?:our|this)\s+(?:\w+\s+)?(?:method|approach|model|framework|"
                         r"system|algorithm|technique|idea|design)s?\s+(?:to|into)\s+")
-_A_NOVEL = re.compile(r"\b(?:a|an|the)\s+$")
+_A_NOVEL = re.compile(r"\b(?:a|an|the)\s+$")  # before "novel": "a novel pre-gating router"
 _WE = re.compile(r"\b[Ww]e\b")
 _PROPOSED = re.compile(r"\b(?:[Oo]ur|[Tt]he)\s+(?:newly\s+)?$")  # "our proposed X", "the introduced X"
+# "a method called X", "namely X", "we call our method X", "we call this metric X" (noun: its kind)
 _CALLED = re.compile(r"\b(?:called|named|termed|dubbed|coined|namely|call(?:s|ed)?\s+(?:our|the|this)"
                      r"\s+(?:\w+\s+)?(?:method|approach|model|framework|system|technique|algorithm)|"
                      r"(?:call|dub|term)\s+(?:(?:it|them)\s+|(?:this|these|our|the|such)\s+(?P<noun>\w+)\s+)?(?:as\s+)?)"
                      r"\s*,?\s*")
 # "new activation functions SwooshR and SwooshL": names right after "novel" / "new" and a few words
 _NOVEL = re.compile(r"(?:novel|new)\s+(?:[a-z][\w\-]*\s+){0,4}(?P<rest>[^.;:]{0,120})")
+# "Dynamic SplitFuse, a novel ... strategy": the capitalised words before the comma
 _APPOSITION = re.compile(r",\s+(?:a|an|the)\s+(?:\w+\s+){0,2}?(?:novel|new)\b")
 # contexts that name other methods a paper uses or compares with: "outperforms FastServe and Orca"
 _COMPARED = re.compile(
@@ -195,8 +212,8 @@ _INTRODUCING = re.compile(r"\b(?:(?:novel|new|our|proposed)(?:\s+(?!(?:in|of|for
                           r"with|from)\b)[\w\-]+){0,3}\s*(?:,|--|—|:)?|"
                           r"(?:we|paper|work)\s+(?:propose|present|introduce)[sd]?\s+(?:a|an)?)\s*$")
 _INTRO_HINT = re.compile(r"novel|new|our|propos|introduc|present")  # cheap test first
+# "(WRAP)", "(PG-TD)", "(LLMs)" read as LLM: a short form in parentheses, its expansion before it
 _ACRONYM = re.compile(r"\(\s*([A-Za-z][A-Za-z0-9\-+./&]{1,14}?)s?\s*\)")
-# lower-case words that may sit between the verb and the name ("we propose a simple, novel method X")
 # words that may follow a name in "we propose X which ..."
 _FOLLOWERS = {
     "which", "that", "to", "for", "with", "as", "is", "are", "by", "in", "on", "and", "or", "using",
@@ -204,6 +221,7 @@ _FOLLOWERS = {
     "designed", "leverages", "leveraging", "enables", "uses", "improves", "outperforms", "can",
     "capable", "from", "at", "over", "under", "without", "within", "while", "through", "inspired",
 }
+# words that end the search for a name after "we propose": "we propose that", "... results of"
 _STOP_BEFORE_NAME = {
     "of", "on", "in", "for", "with", "to", "from", "by", "using", "via", "at", "into", "over",
     "through", "that", "which", "who", "how", "what", "whether", "when", "where", "results",
@@ -330,6 +348,7 @@ _FUNCTION_WORDS = {"of", "for", "and", "the", "a", "an", "to", "in", "on", "with
                    "using", "via", "from", "at", "into", "beyond", "towards", "toward", "without"}
 
 
+# "MMBlock": initials (MM), then a whole word (Block)
 _SHORT_AND_WORD = re.compile(r"([A-Z][A-Z0-9]+)([A-Z][a-z]{2,})")
 
 
@@ -492,6 +511,7 @@ def _is_phrase_head(word: str) -> bool:
     return word in _PHRASE_HEADS or word.rstrip("s") in _PHRASE_HEADS
 
 
+# "innovations: (1) WARP_SELECT for ...", "(ii) X, which ..."
 _ENUMERATED_NAME = re.compile(r"\(\s*(?:\d|i{1,3}|iv|v)\s*\)\s+([A-Za-z][\w\-+]*[\w+])(?=\s+(?:for|to|that|which|,))")
 # "X and priming, novel methods"
 _AND_NAME = re.compile(r"\s+and\s+([a-z][\w\-]*(?:\s+[a-z][\w\-]*){0,2}),\s+(?:two\s+)?(?:novel|new)\b")
@@ -510,8 +530,10 @@ def _described_with(name: str, rest: str) -> list[str]:
     return found
 
 
+# the verb after the paper's subject ("we deduce", "this paper also adopts"), for _we_define
 _WE_VERB = re.compile(r"\b(?:[Ww]e|[Oo]ur (?:work|paper)|[Tt]his (?:paper|work))\s+"
                       r"(?:(?:\w+ly|also|further|then|first|finally)\s+)?(\w+)")
+# "a modern ", "an ": the article up to two words before a capitalised expansion
 _A_BEFORE = re.compile(r"\b(?:a|an)\s+(?:[\w\-]+\s+){0,2}$")
 # verbs that take up someone else's method ("we use a Gated Linear Unit (GLU)")
 _USE_VERBS = {"use", "used", "adopt", "adopted", "employ", "employed", "apply", "applied",
@@ -660,8 +682,10 @@ def _name_after(tokens: list[str], i: int, described: list[str], named: bool = F
         inner = after[1:after.index(")")]
         inner_text = " ".join(inner)
         # "Zorb Attention Networks (ZANs)": the singular, as a definition reads it (_ACRONYM)
-        acronym = inner[0][:-1] if _PLURAL_ACRONYM.fullmatch(inner[0]) else inner[0]
-        if len(inner) == 1 and _acronym_expansion(acronym, name.split()):
+        acronym = inner[0] if len(inner) == 1 else ""
+        if _PLURAL_ACRONYM.fullmatch(acronym):
+            acronym = acronym[:-1]
+        if acronym and _acronym_expansion(acronym, name.split()):
             aliases, name = [name], acronym  # "Web Rephrase Augmented Pre-training (WRAP)"
         elif len(inner) >= 2 and _acronym_expansion(name, inner):
             aliases = [inner_text]  # "FPDM (Fast Pre-training Technique ...)"
@@ -880,7 +904,7 @@ def discover_paper(paper: Paper) -> list[Introduced]:
     text = _clean(paper.abstract)
     # each pattern runs once over the whole abstract; sentences are only cut around its hits
     sentences = _Sentences(text)
-    intros: dict[int, re.Match[str]] = {}
+    intros: dict[int, list[re.Match[str]]] = {}  # per sentence: "we propose" and the like
     called_at: dict[int, re.Match[str]] = {}
     compared: list[re.Match[str]] = []
     novel: list[re.Match[str]] = []
@@ -914,12 +938,11 @@ def discover_paper(paper: Paper) -> list[Introduced]:
         if not match:
             continue
         before = text[max(0, position - 60):position]
-        if match.group().startswith(("introducing", "proposing")):
-            pass
-        elif _SUBJECT_BEFORE.search(before):
+        gerund = match.group().startswith(("introducing", "proposing"))  # only as "(2) introducing"
+        if not gerund and _SUBJECT_BEFORE.search(before):  # "we propose", "this paper introduces"
             intros.setdefault(sentences.index(position), []).append(match)
             continue
-        elif name and match.group().rstrip(" ,").endswith("es"):
+        if not gerund and name and match.group().rstrip(" ,").endswith("es"):
             number = sentences.index(position)  # "TPI-LLM keeps ... and introduces a ..."
             if text.startswith(name, sentences.start(number)):
                 intros.setdefault(number, []).append(match)
