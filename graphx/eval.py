@@ -19,7 +19,9 @@ Scoring, per paper, summed over papers (micro-averaged):
 Introduced methods are scored the same way, over mentions that introduce.
 
 The unseen file is split: u001-u040 (`unseen`) may be studied paper by paper; u041-u080
-(`heldout`) is a test set: only its aggregate figures are ever shown.
+(`heldout`) is a test set: only its aggregate figures are ever shown. `blind` (b001-b060) is a
+second test set, written and labelled by someone who never saw graphx's code, catalog or other
+labels; it too is shown only as aggregates.
 """
 
 from __future__ import annotations
@@ -39,9 +41,11 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "benchmarks" / "data"
 DEV_FILE = DATA / "methods_dev.yaml"
 UNSEEN_FILE = DATA / "methods_unseen.jsonl"
+BLIND_FILE = DATA / "methods_blind.jsonl"
 SEEDS = ROOT.parent / "shared" / "seeds"
 HELDOUT_FROM = 41  # u041 onwards is the held-out half of the unseen file
-SETS = ("dev", "unseen", "heldout")
+SETS = ("dev", "unseen", "heldout", "blind")
+TEST_SETS = ("heldout", "blind")  # aggregate figures only: never studied paper by paper
 
 
 def norm(name: str) -> str:
@@ -200,7 +204,7 @@ def load_dev(path: Path = DEV_FILE, seeds: Path = SEEDS) -> tuple[list[Any], lis
 
 
 def load_unseen(path: Path = UNSEEN_FILE) -> tuple[list[Any], list[Labels]]:
-    """The unseen papers (all 80 form one corpus) and their labels."""
+    """Papers of a JSON Lines label file (each file is one corpus) and their labels."""
     from graphx.papers import Paper
 
     papers, labels = [], []
@@ -228,10 +232,13 @@ def _in_heldout(paper_id: str) -> bool:
 
 
 def evaluate(name: str, catalog_files: Sequence[str | Path] = (), seeds: Path = SEEDS,
-             dev_file: Path = DEV_FILE, unseen_file: Path = UNSEEN_FILE) -> dict[str, Any]:
+             dev_file: Path = DEV_FILE, unseen_file: Path = UNSEEN_FILE,
+             blind_file: Path = BLIND_FILE) -> dict[str, Any]:
     """Scores of one labelled set: totals and per-paper results."""
     if name == "dev":
         papers, labels = load_dev(dev_file, seeds)
+    elif name == "blind":
+        papers, labels = load_unseen(blind_file)
     else:
         papers, labels = load_unseen(unseen_file)
         labels = [lab for lab in labels if _in_heldout(lab.label) == (name == "heldout")]
@@ -302,36 +309,38 @@ def _public(summary: dict[str, Any], errors: bool) -> dict[str, Any]:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m graphx.eval", description=__doc__.split("\n")[0])
     parser.add_argument("--set", dest="which", choices=[*SETS, "all", "both"], default="dev",
-                        help="dev (seed papers), unseen (u001-u040), heldout (u041-u080), "
-                             "all (every set, aggregates only for heldout; 'both' is an old name for it)")
+                        help="dev (seed papers), unseen (u001-u040), heldout (u041-u080), blind "
+                             "(b001-b060), all (every set, aggregates only for heldout and blind; "
+                             "'both' is an old name for it)")
     parser.add_argument("--errors", action="store_true",
-                        help="per-paper false positives / negatives (not for heldout)")
+                        help="per-paper false positives / negatives (not for heldout or blind)")
     parser.add_argument("--json", action="store_true", help="JSON output")
     parser.add_argument("--catalog", action="append", default=[], metavar="YAML",
                         help="extra method catalog, as for graphx build --catalog")
     parser.add_argument("--seeds", type=Path, default=SEEDS, help="seed listings (dev set)")
     parser.add_argument("--dev-labels", type=Path, default=DEV_FILE)
     parser.add_argument("--unseen-labels", type=Path, default=UNSEEN_FILE)
+    parser.add_argument("--blind-labels", type=Path, default=BLIND_FILE)
     args = parser.parse_args(argv)
     from graphx import output
 
-    if args.errors and args.which == "heldout":
-        output.error("heldout is a test set: only its aggregate scores are shown (drop --errors)")
+    if args.errors and args.which in TEST_SETS:
+        output.error(f"{args.which} is a test set: only its aggregate scores are shown (drop --errors)")
         return 2
     names = list(SETS) if args.which in ("all", "both") else [args.which]
     try:
-        summaries = [evaluate(n, args.catalog, args.seeds, args.dev_labels, args.unseen_labels)
-                     for n in names]
+        summaries = [evaluate(n, args.catalog, args.seeds, args.dev_labels, args.unseen_labels,
+                              args.blind_labels) for n in names]
     except GraphxError as exc:
         output.error(str(exc))
         return 1
     if args.json:
-        output.print_json([_public(s, args.errors and s["set"] != "heldout") for s in summaries]
+        output.print_json([_public(s, args.errors and s["set"] not in TEST_SETS) for s in summaries]
                           if len(summaries) > 1 else _public(summaries[0], args.errors))
         return 0
     if args.errors:
         for summary in summaries:
-            if summary["set"] != "heldout":
+            if summary["set"] not in TEST_SETS:
                 sys.stdout.write("\n".join(_error_lines(summary)) + "\n\n")
     output.table([_row(s) for s in summaries], COLUMNS)
     return 0

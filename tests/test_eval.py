@@ -86,3 +86,23 @@ def test_missing_label_file_is_one_line_error(tmp_path: Path, capsys) -> None:
     assert evaluation.main(["--set", "unseen", "--unseen-labels", str(tmp_path / "no.jsonl")]) == 1
     err = capsys.readouterr().err
     assert "no.jsonl" in err and "Traceback" not in err
+
+
+def test_blind_set_is_its_own_file_and_refuses_errors(labels: Path, capsys) -> None:
+    summary = evaluation.evaluate("blind", blind_file=labels)
+    assert summary["papers"] == 3  # every paper of the file, no u041 split
+    assert evaluation.main(["--set", "blind", "--errors", "--blind-labels", str(labels)]) == 2
+    assert "blind is a test set" in capsys.readouterr().err
+    assert evaluation.main(["--set", "all", "--errors", "--json", "--unseen-labels", str(labels),
+                            "--blind-labels", str(labels)]) == 0
+    by_set = {s["set"]: s for s in json.loads(capsys.readouterr().out)}
+    assert set(by_set) == {"dev", "unseen", "heldout", "blind"}
+    assert "errors" in by_set["unseen"] and "errors" not in by_set["blind"]
+    assert "errors" not in by_set["heldout"]
+
+
+def test_shipped_label_files_parse() -> None:
+    for path in (evaluation.UNSEEN_FILE, evaluation.BLIND_FILE):
+        papers, labels = evaluation.load_unseen(path)
+        assert len(papers) == len(labels) >= 40
+        assert all(lab.methods for lab in labels)
