@@ -345,6 +345,13 @@ def test_a_long_chain_of_qualified_names_does_not_exhaust_the_stack() -> None:
     assert [i.name for i in discover_paper(paper)] == ["Aa"]
 
 
+@pytest.mark.parametrize("title", ['"*: A model', "'': A model", "* (ZN): A model", ": A model"])
+def test_a_title_with_nothing_before_its_colon_names_nothing(title: str) -> None:
+    # '"*: ...' raised IndexError, which stopped the whole build
+    assert title_name(title) is None
+    assert discover_paper(Paper(title, "We train it.")) == []
+
+
 def test_empty_parentheses_after_a_name_are_no_definition() -> None:
     paper = Paper("Some untitled study", "We propose ZorbNet () for speech.")
     assert [i.name for i in discover_paper(paper)] == ["ZorbNet"]

@@ -306,6 +306,8 @@ def _title_parts(title: str) -> tuple[str | None, list[str], str]:
 
 def _title_head(head: str, tail: str) -> tuple[str | None, str]:
     words = head.split()
+    if not words:  # '"": ...', "** : ..."
+        return None, tail
     if len(words) > 4:  # "When LLMs are Unfit Use FastFit: ..." -> the closing name
         last = words[-1]
         return (last, tail) if _is_strong(last) and not last.endswith("s") else (None, tail)
