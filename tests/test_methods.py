@@ -236,6 +236,8 @@ def test_discovery_leaves_tasks_and_ordinary_phrases_out(abstract: str) -> None:
      "memory scheduler to manage weights.", "sliding window memory scheduler"),
     ("ZunkFormer: Long speech", "By removing padding, ZunkFormer's masked batching technique "
      "cuts memory use.", "masked batching"),
+    ("ZunkFormer: Long speech", "By removing padding, ZunkFormer\u2019s masked batching technique "
+     "cuts memory use.", "masked batching"),
 ])
 def test_discovery_reads_parts_of_the_introduced_method(title: str, abstract: str,
                                                          name: str) -> None:

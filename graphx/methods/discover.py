@@ -599,6 +599,8 @@ def _owned_phrase(name: str, text: str) -> str | None:
     """ "ChunkFormer's masked batching technique": a technique the paper's own method has."""
     at = text.find(name + "'s ")
     if at < 0:
+        at = text.find(name + "\u2019s ")  # a curly apostrophe, as typeset abstracts have it
+    if at < 0:
         return None
     owned = _OWNED.match(text, at + len(name) + 3)
     return _phrase_name(owned.group(1)) if owned else None
