@@ -504,3 +504,25 @@ def test_breadth_names_that_are_words_match_only_as_names(catalog, name: str, pr
                                                             named: str) -> None:
     assert name not in one("Untitled note", prose, catalog)
     assert name in one("Untitled note", named, catalog)
+
+
+def test_a_paper_discovery_cannot_read_keeps_its_catalog_methods_and_the_rest(
+        catalog, monkeypatch, capsys) -> None:
+    import importlib
+
+    discovery = importlib.import_module("graphx.methods.discover")
+    real = discovery.discover_paper
+
+    def fails_on_one(paper: Paper):
+        if paper.title.startswith("Broken"):
+            raise IndexError("an abstract no rule expected")
+        return real(paper)
+
+    monkeypatch.setattr(discovery, "discover_paper", fails_on_one)
+    papers = [Paper(title="Broken: a paper", abstract="We fine-tune BERT with LoRA."),
+              Paper(title="Zorbformer: a faster encoder", abstract="We propose Zorbformer.")]
+    extraction = extract(papers, catalog, jobs=1)
+    names = {(m.paper_id, extraction.methods[m.method_id].name) for m in extraction.mentions}
+    assert (papers[0].id, "LoRA") in names and (papers[1].id, "Zorbformer") in names
+    err = capsys.readouterr().err
+    assert papers[0].id in err and "IndexError" in err and "Traceback" not in err

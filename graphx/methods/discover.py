@@ -1064,4 +1064,13 @@ def discover_paper(paper: Paper) -> list[Introduced]:
 def discover(papers: Iterable[Paper]) -> list[Introduced]:
     """Names introduced (or defined) by each paper, in paper order (per paper: batches may run
     in parallel, see graphx.parallel)."""
-    return [item for paper in papers for item in discover_paper(paper)]
+    found = []
+    for paper in papers:
+        try:
+            found.extend(discover_paper(paper))
+        except Exception as exc:  # noqa: BLE001 - one odd abstract must not stop a 100k build
+            from graphx import output
+
+            output.warn(f"{paper.id}: names it introduces were not read "
+                        f"(internal error {exc.__class__.__name__}); its catalog methods still are")
+    return found
