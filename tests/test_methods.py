@@ -174,15 +174,6 @@ def test_an_acronym_defined_in_title_or_plural_is_one_name(title: str, abstract:
      "SwooshL", []),
     ("We find attention heads that retrieve facts, which we dub retrieval heads.",
      "retrieval heads", []),
-])
-def test_discovery_reads_what_the_abstract_introduces(abstract: str, name: str,
-                                                      aliases: list[str]) -> None:
-    found = {i.name: i for i in discover_paper(Paper("Some untitled study of systems", abstract))}
-    assert name in found and found[name].introduced and found[name].kind == "method"
-    assert found[name].aliases == aliases
-
-
-@pytest.mark.parametrize("abstract, name, aliases", [
     # a defined acronym after "a new method --" or "a novel ... algorithm," is introduced
     ("We propose a new method -- gradient echo sampling (GES) -- that recovers prompts.",
      "GES", ["gradient echo sampling"]),
@@ -204,8 +195,8 @@ def test_discovery_reads_what_the_abstract_introduces(abstract: str, name: str,
     ("Thus we introduce the pre-gating router decoupled from the backbone.",
      "pre-gating router", []),
 ])
-def test_discovery_reads_introduced_phrases_and_variants(abstract: str, name: str,
-                                                         aliases: list[str]) -> None:
+def test_discovery_reads_what_the_abstract_introduces(abstract: str, name: str,
+                                                      aliases: list[str]) -> None:
     found = {i.name: i for i in discover_paper(Paper("Some untitled study of systems", abstract))}
     assert name in found and found[name].introduced and found[name].kind == "method"
     assert found[name].aliases == aliases
