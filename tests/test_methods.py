@@ -229,26 +229,6 @@ def test_discovery_leaves_tasks_and_ordinary_phrases_out(abstract: str) -> None:
      "cuts memory use.", "masked batching"),
     ("ZunkFormer: Long speech", "By removing padding, ZunkFormer\u2019s masked batching technique "
      "cuts memory use.", "masked batching"),
-])
-def test_discovery_reads_parts_of_the_introduced_method(title: str, abstract: str,
-                                                         name: str) -> None:
-    found = {i.name: i for i in discover_paper(Paper(title, abstract))}
-    assert name in found and found[name].introduced and found[name].kind == "method"
-
-
-@pytest.mark.parametrize("title, abstract", [
-    ("Some untitled study", "We evaluate on (1) MMLU for knowledge, (2) GSM8K for math."),
-    ("Some untitled study", "Prior work introduces a sliding window memory scheduler."),
-    ("ZunkFormer: Long speech", "ZunkFormer's training recipe and Other's masked batching "
-     "technique help."),
-    ("Some untitled study", "We study the problem and (2) introducing bias matters."),
-])
-def test_parts_of_other_work_are_not_introduced(title: str, abstract: str) -> None:
-    found = [i.name for i in discover_paper(Paper(title, abstract)) if i.introduced and i.how != "title"]
-    assert found == []
-
-
-@pytest.mark.parametrize("title, abstract, name", [
     # an acronym ending in a whole word; a loose one after "we propose a"
     ("Some untitled study", "Our work rethinks encoders, abstracting a one-residual Meta Zobile "
      "Block (MZBlock) for small models.", "MZBlock"),
@@ -267,9 +247,22 @@ def test_parts_of_other_work_are_not_introduced(title: str, abstract: str) -> No
     ("Dynamic Zorb Batching for End-to-End Sequence Modeling", "We learn segment boundaries.",
      "Dynamic Zorb Batching"),
 ])
-def test_discovery_reads_defined_and_variant_names(title: str, abstract: str, name: str) -> None:
+def test_discovery_reads_parts_defined_and_variant_names_of_the_introduced_method(
+        title: str, abstract: str, name: str) -> None:
     found = {i.name: i for i in discover_paper(Paper(title, abstract))}
     assert name in found and found[name].introduced and found[name].kind == "method"
+
+
+@pytest.mark.parametrize("title, abstract", [
+    ("Some untitled study", "We evaluate on (1) MMLU for knowledge, (2) GSM8K for math."),
+    ("Some untitled study", "Prior work introduces a sliding window memory scheduler."),
+    ("ZunkFormer: Long speech", "ZunkFormer's training recipe and Other's masked batching "
+     "technique help."),
+    ("Some untitled study", "We study the problem and (2) introducing bias matters."),
+])
+def test_parts_of_other_work_are_not_introduced(title: str, abstract: str) -> None:
+    found = [i.name for i in discover_paper(Paper(title, abstract)) if i.introduced and i.how != "title"]
+    assert found == []
 
 
 @pytest.mark.parametrize("title, abstract", [
