@@ -29,7 +29,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from graphx.methods.catalog import non_methods
@@ -72,7 +72,6 @@ _METHOD_WORDS = {
     "estimator", "planner", "solver", "backbone", "objective", "loss", "formulation", "variant",
     "extension", "design", "implementation", "tool", "platform", "solution", "server", "runtime",
 }
-_NAME_KIND_SUFFIX = re.compile(r"(?:bench|arena|leaderboard|eval|qa|set)$", re.IGNORECASE)
 # head words of an acronym's expansion that name a technique (for acronyms a paper only defines)
 _METHOD_HEADS = {
     "network", "networks", "attention", "decoding", "optimization", "tuning", "training",
@@ -89,15 +88,29 @@ _METHOD_HEADS = {
 }
 _METHOD_HEAD_STEMS = {h.rstrip("s") for h in _METHOD_HEADS}
 # expansions whose last words are a task, metric or hardware, never a method
-_NOT_METHOD_TAILS = re.compile(
-    r"(?:rate|error|score|accuracy|ratio|recognition|answering|classification|detection|"
-    r"segmentation|summari[sz]ation|understanding|processing|processing units?|language models?|"
-    r"time|latency|throughput|benchmark|dataset|corpus|set|task|evaluation|metric|machine translation|"
-    r"translation|vision|intelligence|interface|reality|system|systems|pairs|questions|"
-    r"retrieval tasks?|generation tasks?|answer|answers|analysis|modeling|modelling|agents?|"
-    r"function|functions|operations|tokens?|length|window|size|distance|divergence)$",
-    re.IGNORECASE,
+_NOT_METHOD_TAILS = (
+    "rate", "error", "score", "accuracy", "ratio", "recognition", "answering", "classification",
+    "detection", "segmentation", "summarisation", "summarization", "understanding", "processing",
+    "processing unit", "processing units", "language model", "language models", "time",
+    "latency", "throughput", "benchmark", "dataset", "corpus", "set", "task", "evaluation",
+    "metric", "machine translation", "translation", "vision", "intelligence", "interface",
+    "reality", "system", "systems", "pairs", "questions", "retrieval task", "retrieval tasks",
+    "generation task", "generation tasks", "answer", "answers", "analysis", "modeling",
+    "modelling", "agent", "agents", "function", "functions", "operations", "token", "tokens",
+    "length", "window", "size", "distance", "divergence",
 )
+
+
+def _ends_with_any(tails: Iterable[str]) -> Callable[[str], bool]:
+    """A test whether a text ends with one of `tails` (any case; a tail may end a longer word,
+    "generate" ends with "rate"). It matches the reversed text at its start: one place to try,
+    where searching for "(?:rate|error|...)$" tries every alternative at every character."""
+    reversed_tails = re.compile("|".join(re.escape(tail[::-1]) for tail in tails), re.IGNORECASE)
+    return lambda text: reversed_tails.match(text[::-1]) is not None
+
+
+_not_method_tail = _ends_with_any(_NOT_METHOD_TAILS)
+_kind_suffix = _ends_with_any(("bench", "arena", "leaderboard", "eval", "qa", "set"))
 
 # title openers that are not names ("Towards ...:", "Rethinking ...:")
 _NOT_NAMES = {
@@ -264,12 +277,15 @@ def kind_from_words(words: Iterable[str], forward: bool = True) -> str | None:
     return None
 
 
+_NAME_PARTS = re.compile(r"[\s\-_]")
+
+
 def name_kind(name: str) -> str | None:
-    words = re.split(r"[\s\-_]", name)
+    words = _NAME_PARTS.split(name)
     last = words[-1]
     if len(words) > 1 and _KIND_WORDS.get(last.casefold()) in ("benchmark", "dataset", "metric"):
         return _KIND_WORDS[last.casefold()]  # "FollowRAG Benchmark", "X-Dataset"
-    if _NAME_KIND_SUFFIX.search(last) and last.casefold() not in {"set"}:
+    if _kind_suffix(last) and last.casefold() not in {"set"}:
         return "benchmark" if not last.casefold().endswith("qa") else "dataset"
     return None
 
@@ -304,6 +320,11 @@ def _title_parts(title: str) -> tuple[str | None, list[str], str]:
     return name, [], tail
 
 
+_ONE_WORD_NAME = re.compile(r"[^\W\d_][\w\-+.]*")
+_PLURAL_CAPITALS = re.compile(r"[A-Z]+s")  # "LLMs"
+_NAME_AND_VERSION = re.compile(r"[A-Z][\w\-]* \d[\w.]*")  # "Llama 3.1"
+
+
 def _title_head(head: str, tail: str) -> tuple[str | None, str]:
     words = head.split()
     if not words:  # '"": ...', "** : ..."
@@ -314,11 +335,11 @@ def _title_head(head: str, tail: str) -> tuple[str | None, str]:
     if _stopword(words[0]) or not words[0][:1].isupper():
         return None, tail
     if len(words) == 1:
-        return (head, tail) if re.fullmatch(r"[^\W\d_][\w\-+.]*", head) else (None, tail)
+        return (head, tail) if _ONE_WORD_NAME.fullmatch(head) else (None, tail)
     if any(w.casefold() in _FUNCTION_WORDS for w in words[1:]):
         return None, tail  # "Resources for Brewing BEIR:", "Generative AI Beyond LLMs:"
-    if (any(_is_title_strong(w) and not _known(w, non_methods()) and not re.fullmatch(r"[A-Z]+s", w)
-            for w in words) or re.fullmatch(r"[A-Z][\w\-]* \d[\w.]*", head)):
+    if (any(_is_title_strong(w) and not _known(w, non_methods()) and not _PLURAL_CAPITALS.fullmatch(w)
+            for w in words) or _NAME_AND_VERSION.fullmatch(head)):
         return head, tail
     # ordinary words name a method when they end in a technique's head word ("Momentum
     # Decoding:", "Sequence Parallelism:"), not otherwise ("Little Giants:", "Scale Efficiently:")
@@ -350,6 +371,8 @@ _FUNCTION_WORDS = {"of", "for", "and", "the", "a", "an", "to", "in", "on", "with
                    "using", "via", "from", "at", "into", "beyond", "towards", "toward", "without"}
 
 
+# words an expansion may hold that no letter of its acronym stands for
+_EXPANSION_FILLERS = _FUNCTION_WORDS | {"based"}
 # "MMBlock": initials (MM), then a whole word (Block)
 _SHORT_AND_WORD = re.compile(r"([A-Z][A-Z0-9]+)([A-Z][a-z]{2,})")
 
@@ -375,7 +398,7 @@ def _acronym_expansion(acronym: str, before: list[str], loose: bool = False,
         span = words[start:]
         if not span[0][:1].lower() == letters[0] or span[0].casefold() in _FUNCTION_WORDS:
             continue
-        content = [w for w in span if w.casefold() not in _FUNCTION_WORDS | {"based"}]
+        content = [w for w in span if w.casefold() not in _EXPANSION_FILLERS]
         if (len(content) > (2 * len(letters) + 2 if longest else len(letters) + 1)
                 or len(content) < 2 and len(letters) > 3 and not loose):
             continue
@@ -611,6 +634,7 @@ _OWNED = re.compile(r"((?:[a-z][\w\-]*\s+){1,4}(?:technique|mechanism|method|app
 
 
 _INTRO_TOKENS = 64
+_LOWER_NAME_WORD = re.compile(r"[a-z][\w\-]*")
 
 
 def _clean(text: str) -> str:
@@ -632,7 +656,7 @@ def _intro_name(rest: str, lowercase: bool = False, named: bool = False
     if lowercase and tokens and tokens[0][:1].islower():
         words = []
         for token in tokens[:5]:
-            if (not re.fullmatch(r"[a-z][\w\-]*", token) or token in _FOLLOWERS
+            if (not _LOWER_NAME_WORD.fullmatch(token) or token in _FOLLOWERS
                     or token in _FUNCTION_WORDS):
                 break
             words.append(token)
@@ -743,6 +767,10 @@ def _is_descriptor(word: str) -> bool:
     return word in _METHOD_WORDS or word.rstrip("s") in _METHOD_WORDS or word in _KIND_WORDS
 
 
+# where the clause that may hold an acronym's expansion starts
+_CLAUSE_BREAK = re.compile(r"[,;:()]|\b(?:and|or|of|with|for|to|by|the|a|an|in|on)\b")
+
+
 def _definition(paren: re.Match[str], prefix: str) -> tuple[str, list[str], int] | None:
     """The acronym a "(ACR)" defines: (acronym, expansion words, offset of the expansion in
     `prefix`), `prefix` being the sentence up to the parenthesis."""
@@ -750,7 +778,7 @@ def _definition(paren: re.Match[str], prefix: str) -> tuple[str, list[str], int]
     # the expansion is among the last len(acronym) + 7 words (see _acronym_expansion): read
     # only those, or a sentence with hundreds of parentheses costs each the whole sentence
     prefix_end = _tail(prefix, len(acronym) + 8)
-    clause = re.split(r"[,;:()]|\b(?:and|or|of|with|for|to|by|the|a|an|in|on)\b", prefix_end)[-1]
+    clause = _CLAUSE_BREAK.split(prefix_end)[-1]
     words = _TOKEN.findall(_clean(clause))
     # the expansion may carry function words ("Fast Pre-training Technique using Document ...",
     # "faster re-translation system based on a non-autoregressive ... model (FReTNA)")
@@ -1030,7 +1058,7 @@ def discover_paper(paper: Paper) -> list[Introduced]:
             sentences.matches(_WE_VERB, number))
         after = text[paren.end():sentences.end(number)].split(maxsplit=2)[:2]
         kind = kind_from_words(after) or kind_from_words(reversed(span[-1:]), forward=False)
-        if kind is None and _NOT_METHOD_TAILS.search(expansion):
+        if kind is None and _not_method_tail(expansion):
             kind = "task"
         if kind not in (None, "method") and acronym.casefold() in found:
             found[acronym.casefold()].kind = kind  # "FinCPRG: A ... Pipeline" is a dataset
