@@ -338,6 +338,14 @@ def test_a_title_with_nothing_before_its_colon_names_nothing(title: str) -> None
     assert discover_paper(Paper(title, "We train it.")) == []
 
 
+def test_a_name_after_long_words_is_still_read() -> None:
+    # the name reader tokenizes only a prefix of the sentence; long words must make it read more
+    long_word = "extremely-" * 6 + "long"
+    paper = Paper("Some untitled study",
+                  "We propose an " + " ".join([long_word] * 10) + " ZorbNet, which works.")
+    assert [i.name for i in discover_paper(paper)] == ["ZorbNet"]
+
+
 def test_empty_parentheses_after_a_name_are_no_definition() -> None:
     paper = Paper("Some untitled study", "We propose ZorbNet () for speech.")
     assert [i.name for i in discover_paper(paper)] == ["ZorbNet"]

@@ -27,7 +27,6 @@ edges are only made through methods. Precision comes first: a title phrase of or
 from __future__ import annotations
 
 import bisect
-import itertools
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -133,6 +132,7 @@ _DIGIT = re.compile(r"\d")
 _TITLE_SPLIT = re.compile(r"\s*(?::|\s--?\s|\s—\s|—)\s*")
 # a sentence ends at . ! ? before a capital, a quote or a parenthesis ("e.g. the" does not end one)
 _SENTENCE = re.compile(r"[.!?]\s+(?=[A-Z\"'(*])")
+_SENTENCE_AFTER_DOT = re.compile(r"\.\s+(?=[A-Z\"'(*])")  # the same, in a text without ! and ?
 # words keep inner hyphens, dots, slashes and a final + ("Pre-training", "Llama-3.1", "C++");
 # ** (markdown bold) and , : ; ( ) are tokens of their own
 _WORD_TOKEN = r"[^\W_][\w\-+./'&]*[\w+]|[^\W_]"
@@ -213,7 +213,8 @@ def _trigger_hits(text: str) -> list[tuple[int, str]]:
         start = end - length + 1
         if start and text[start - 1].isalnum():
             continue
-        hits.extend((start, kind) for kind in kinds)
+        for kind in kinds:
+            hits.append((start, kind))
     return hits
 
 
@@ -246,7 +247,9 @@ _STOP_BEFORE_NAME = {
 def _is_strong(token: str) -> bool:
     """A token that only a name looks like: inner capitals or digits with letters (FastServe, T5)."""
     rest = token[1:]
-    if rest == rest.lower() and not (token[:1].isalpha() and _DIGIT.search(rest)):
+    # (an all-letter rest, as most words have, holds no digit: no need to search it)
+    if rest == rest.lower() and not (token[:1].isalpha() and not rest.isalpha()
+                                     and _DIGIT.search(rest)):
         return False
     return not _BAD_SUFFIX.search(token)
 
@@ -391,13 +394,14 @@ def _acronym_expansion(acronym: str, before: list[str], loose: bool = False,
         span = _acronym_expansion(short.group(1), before[:-1], loose, longest)
         return [*span, before[-1]] if span else None
     letters = [c.lower() for c in acronym if c.isalpha()]
-    if len(letters) < 2 or sum(c.isupper() for c in acronym) < (1 if loose else 2):
+    if len(letters) < 2 or sum(map(str.isupper, acronym)) < (1 if loose else 2):
         return None
     words = before if longest else before[-(len(letters) + 6):]
     for start in range(len(words) - 1, -1, -1):
-        span = words[start:]
-        if not span[0][:1].lower() == letters[0] or span[0].casefold() in _FUNCTION_WORDS:
+        first = words[start]
+        if first[:1].lower() != letters[0] or first.casefold() in _FUNCTION_WORDS:
             continue
+        span = words[start:]
         content = [w for w in span if w.casefold() not in _EXPANSION_FILLERS]
         if (len(content) > (2 * len(letters) + 2 if longest else len(letters) + 1)
                 or len(content) < 2 and len(letters) > 3 and not loose):
@@ -571,16 +575,17 @@ _USE_VERBS = {"use", "used", "adopt", "adopted", "employ", "employed", "apply", 
               "build", "start", "begin", "take", "borrow", "inherit", "extend", "augment"}
 
 
-def _we_define(text: str, start: int, position: int, span: list[str],
-               subjects: list[re.Match[str]]) -> bool:
+def _we_define(text: str, sentences: _Sentences, number: int, position: int, span: list[str]
+               ) -> bool:
     """ "we deduce a modern Improved Inverted Residual Mobile Block (i2RMB)": an acronym the
     paper's own sentence defines with "a", in capitals, after a verb that does not take up
-    someone else's method. The sentence starts at `start`, `span` at `position`; `subjects`
-    are the sentence's _WE_VERB matches (found once: it may hold hundreds of parentheses)."""
+    someone else's method. The sentence is `sentences`' `number`, `span` starts at `position`."""
+    start = sentences.start(number)
     if not _A_BEFORE.search(text, max(start, position - 50), position) or not all(
             w[:1].isupper() for w in span if w.casefold() not in _FUNCTION_WORDS):
         return False
-    verbs = [m.group(1) for m in subjects if m.end() <= position]
+    # the sentence's subjects are found once: it may hold hundreds of parentheses
+    verbs = [m.group(1) for m in sentences.matches(_WE_VERB, number) if m.end() <= position]
     return bool(verbs) and verbs[-1].casefold() not in _USE_VERBS
 
 
@@ -641,6 +646,19 @@ def _clean(text: str) -> str:
     return text.replace("**", "").replace("`", "")
 
 
+def _first_tokens(text: str, count: int) -> list[str]:
+    """The first `count` tokens of `text`, tokenizing only a prefix long enough to hold them.
+
+    A token ends before the next one starts, so when a prefix holds more than `count` tokens
+    its first `count` are those of the whole text (only the last may be cut short)."""
+    size = 8 * count
+    while True:
+        tokens = _TOKEN.findall(text, 0, size)
+        if len(tokens) > count or size >= len(text):
+            return tokens[:count]
+        size *= 2
+
+
 def _intro_name(rest: str, lowercase: bool = False, named: bool = False
                 ) -> tuple[str, list[str], str | None, str] | None:
     """Read the name in "we propose <rest>": skip "a simple, novel method", take the name.
@@ -652,7 +670,7 @@ def _intro_name(rest: str, lowercase: bool = False, named: bool = False
     # the name sits within a few words of the verb (the deepest look-ahead, in _name_after, is
     # ~45 tokens): reading a bounded number keeps a long sentence that repeats "we propose"
     # linear and bounds _name_after's recursion
-    tokens = [m.group() for m in itertools.islice(_TOKEN.finditer(_clean(rest)), _INTRO_TOKENS)]
+    tokens = _first_tokens(_clean(rest), _INTRO_TOKENS)
     if lowercase and tokens and tokens[0][:1].islower():
         words = []
         for token in tokens[:5]:
@@ -820,7 +838,11 @@ class _Sentences:
 
     def _bounds(self) -> list[int]:
         if self._starts is None:
-            self._starts = [0, *(m.end() for m in _SENTENCE.finditer(self._text))]
+            # most abstracts have no "!" or "?": a pattern that starts with one given character
+            # is searched for several times faster than one that starts with a class
+            text = self._text
+            ends = _SENTENCE if "!" in text or "?" in text else _SENTENCE_AFTER_DOT
+            self._starts = [0, *[m.end() for m in ends.finditer(text)]]
         return self._starts
 
     def index(self, position: int) -> int:
@@ -851,8 +873,11 @@ def _listed_names(rest: str, lists_only: bool = False) -> list[str]:
     by a word that makes them a dataset or a qualifier ("LLaMA-style", "MMLU benchmark"). With
     `lists_only`, a name must be followed by punctuation, a list word or a verb-like word, as in
     "new activation functions SwooshR and SwooshL work better"."""
+    rest = _clean(rest)
+    if rest == rest.lower():
+        return []  # a listed name is never all lower case (below): half the texts need no tokens
     names = []
-    tokens = _TOKEN.findall(_clean(rest))
+    tokens = _TOKEN.findall(rest)
     i = 0
     while i < len(tokens) and len(names) < 6:
         token = tokens[i]
@@ -1054,8 +1079,7 @@ def discover_paper(paper: Paper) -> list[Introduced]:
         expansion = " ".join(span)
         before = text[max(sentence_start, position - 60): max(sentence_start, position)].casefold()
         introduced = bool(_INTRO_HINT.search(before) and _INTRODUCING.search(before)) or _we_define(
-            text, sentence_start, max(sentence_start, position), span,
-            sentences.matches(_WE_VERB, number))
+            text, sentences, number, max(sentence_start, position), span)
         after = text[paren.end():sentences.end(number)].split(maxsplit=2)[:2]
         kind = kind_from_words(after) or kind_from_words(reversed(span[-1:]), forward=False)
         if kind is None and _not_method_tail(expansion):
