@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from itertools import chain
-from operator import attrgetter
+from itertools import chain, filterfalse, islice, repeat
+from operator import attrgetter, neg
 from typing import TYPE_CHECKING, Any
 
 from graphx.model import Edge, Graph, Mention, Method
@@ -81,11 +81,21 @@ def shares_method_edges(papers: list[Paper], methods: dict[str, Method], mention
         for r in ranked:
             postings[r].append(i)
     rare_sets = [frozenset(r) for r in rare]
+    # the papers having both of two pairing methods (key a * R + c, a < c): whoever shares two
+    # or more methods with a paper is found here, without walking the long postings
+    width = len(order)
+    both: dict[int, list[int]] = defaultdict(list)
+    for i, ranked in enumerate(rare):
+        if len(ranked) > 1:
+            for x, a in enumerate(ranked):
+                row = a * width
+                for c in ranked[x + 1 :]:
+                    both[row + c].append(i)
 
     kept: dict[tuple[int, int], None] = {}
     for i, ranked in enumerate(rare):
         if ranked:
-            for b in _top_partners(i, ranked, postings, rare_sets, idf, top_k):
+            for b in _top_partners(i, ranked, postings, both, width, rare_sets, idf, top_k):
                 kept[(i, b) if i < b else (b, i)] = None
 
     weight_of, name_of = idf.__getitem__, names.__getitem__
@@ -104,17 +114,66 @@ def shares_method_edges(papers: list[Paper], methods: dict[str, Method], mention
 
 
 def _top_partners(i: int, ranked: list[int], postings: dict[int, list[int]],
-                  rare_sets: list[frozenset[int]], idf: list[float], top_k: int) -> list[int]:
-    """Paper i's `top_k` partners by the summed idf of the non-hub methods they share."""
+                  both: dict[int, list[int]], width: int, rare_sets: list[frozenset[int]],
+                  idf: list[float], top_k: int) -> list[int]:
+    """Paper i's `top_k` partners by the summed idf of the non-hub methods they share.
+
+    The partners sharing two or more methods with i come from the pair postings (`both`); a
+    long posting is only walked to take, rarest method first, the first `top_k` partners that
+    share nothing else with i. Same answer, in the same order, as counting every candidate
+    (_few_partners), without touching the hundreds of papers behind a common method.
+    """
     if len(ranked) == 1:  # the common case: one shared method, every partner weighs the same
         return [b for b in postings[ranked[0]][: top_k + 1] if b != i][:top_k]
+    if max(len(postings[m]) for m in ranked) <= top_k + 1:  # few candidates: may be <= top_k
+        return _few_partners(i, ranked, postings, rare_sets, idf, top_k)
+    # a partner in exactly one pair posting shares exactly those two methods: it weighs their
+    # two idfs (a sum of two floats does not depend on their order); one in several shares
+    # three or more and is weighed as _few_partners does it, term order and all
+    weight: dict[int, float] = {}
+    lists = []
+    for x, a in enumerate(ranked):
+        row, idf_a = a * width, idf[a]
+        for c in ranked[x + 1 :]:
+            sharing = both[row + c]
+            if len(sharing) > 1:  # i itself is in every one
+                weight.update(dict.fromkeys(sharing, idf_a + idf[c]))
+                lists.append(sharing)
+    if len(lists) > 1:  # sharing s methods puts a paper in s(s-1)/2 pair postings
+        seen: set[int] = set(lists[0])
+        more: set[int] = set()
+        for sharing in lists[1:]:
+            more.update(seen.intersection(sharing))
+            seen.update(sharing)
+        more.discard(i)
+        mine = rare_sets[i]
+        for b in more:
+            weight[b] = sum(idf[m] for m in mine & rare_sets[b])
+    weight[i] = 0.0  # never its own partner: skipped by the walk, dropped below
+    # partners sharing exactly one method weigh that method's idf: walk the rarest first
+    skip = weight.__contains__
+    singles: list[tuple[float, int]] = []
+    for m in ranked:
+        first = list(islice(filterfalse(skip, postings[m]), top_k - len(singles)))
+        singles.extend(zip(repeat(-idf[m]), first))
+        if len(singles) == top_k:
+            break
+    del weight[i]
+    scored = list(zip(map(neg, weight.values()), weight, strict=True))
+    scored += singles
+    scored.sort()
+    return [b for _, b in scored[:top_k]]
+
+
+def _few_partners(i: int, ranked: list[int], postings: dict[int, list[int]],
+                  rare_sets: list[frozenset[int]], idf: list[float], top_k: int) -> list[int]:
+    """_top_partners by counting every candidate: for a paper whose postings are all short."""
     counts = Counter(chain.from_iterable(postings[m] for m in ranked))
     del counts[i]
     if len(counts) <= top_k:
         return list(counts)
     mine = rare_sets[i]
     scored = [(sum(idf[m] for m in mine & rare_sets[b]), b) for b, c in counts.items() if c > 1]
-    # partners sharing exactly one method weigh that method's idf: walk the rarest first
     singles = 0
     for m in ranked:
         weight = idf[m]

@@ -150,3 +150,29 @@ def test_two_claims_to_one_name_resolve_to_one_introducer_consistently():
     assert ("2210.00077", "2207.02971") in builds_on
     assert ("2101.00001", "2207.02971") in builds_on
     assert all(target == "2207.02971" and source != target for source, target in builds_on)
+
+
+def test_partners_found_through_pair_postings_are_those_counting_every_candidate_finds(monkeypatch):
+    """The fast partner search (pair postings, a short walk for single-method partners) keeps the
+    same edges in the same order as counting every candidate of every paper."""
+    import random
+
+    from graphx import graph
+
+    def counting(i, ranked, postings, both, width, rare_sets, idf, top_k):
+        return graph._few_partners(i, ranked, postings, rare_sets, idf, top_k)
+
+    for seed in range(12):
+        rng = random.Random(seed)
+        n = rng.randrange(60, 120)
+        # methods of varied frequency, several equally frequent (idf ties), most in more than
+        # top_k + 1 papers (the fast path) and fewer than the hub threshold; up to 6 per paper
+        pool = [f"m-x{j:02d}" for j in range(40)]
+        facts = {i: list({rng.choice(pool[: rng.choice((5, 12, 40))]) for _ in range(rng.randrange(1, 7))})
+                 for i in range(n)}
+        papers, methods, mentions = _corpus(n, facts)
+        fast = shares_method_edges(papers, methods, mentions, top_k=3)
+        with monkeypatch.context() as patch:
+            patch.setattr(graph, "_top_partners", counting)
+            slow = shares_method_edges(papers, methods, mentions, top_k=3)
+        assert fast == slow and len(fast) > n
