@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from graphx.methods.catalog import CatalogEntry, load_catalog, slug
@@ -35,14 +35,8 @@ class Extraction:
 
 def extract_batch(batch: Sequence[tuple[str, str]], matcher: Matcher) -> list[list[tuple[str, str]]]:
     """For each (title, abstract): the (method_id, surface) pairs found, first occurrence each."""
-    results = []
-    for title, abstract in batch:
-        seen: dict[str, str] = {}
-        for text, is_title in ((title, True), (abstract, False)):
-            for hit in matcher.find(text, title=is_title):
-                seen.setdefault(hit.method_id, hit.surface)
-        results.append(list(seen.items()))
-    return results
+    first = matcher.first_surfaces
+    return [list(first(((title, True), (abstract, False))).items()) for title, abstract in batch]
 
 
 def _match_all(matcher: Matcher, papers: list[Paper], jobs: int,
@@ -60,10 +54,16 @@ def _key(name: str) -> str:
     return " ".join(name.casefold().replace("-", " ").split())
 
 
-def _singular(name: str) -> str:
-    """The lookup key of a plural acronym or name: "CNNs" -> "cnn"."""
-    key = _key(name)
-    return key[:-1] if key.endswith("s") and len(key) > 3 else key
+def _known(names: list[str], by_form: dict[str, str], key: Callable[[str], str]) -> str | None:
+    """The method the first known name already is, by its key or the key of a plural acronym
+    or name without its "s" ("CNNs" -> "cnn")."""
+    for name in names:
+        k = key(name)
+        if k in by_form:
+            return by_form[k]
+        if k.endswith("s") and len(k) > 3 and k[:-1] in by_form:
+            return by_form[k[:-1]]
+    return None
 
 
 def _discovered_form(name: str) -> str | tuple[str, str]:
@@ -72,14 +72,10 @@ def _discovered_form(name: str) -> str | tuple[str, str]:
     return name if is_case_sensitive(name) else (name, "proper")
 
 
-def _choose_introducer(claims: list[Introduced], papers: dict[str, Paper],
-                       order: dict[str, int]) -> Introduced:
-    """Several papers claim one name: the one whose title names it, then the earliest, wins."""
-    def rank(claim: Introduced) -> tuple[int, str, int]:
-        paper = papers[claim.paper_id]
-        return (0 if claim.in_title else 1, paper.published or "9999", order[claim.paper_id])
-
-    return min(claims, key=rank)
+def _choose_introducer(claims: list[Introduced], when: dict[str, tuple[str, int]]) -> Introduced:
+    """Several papers claim one name: the one whose title names it, then the earliest (`when`:
+    paper id -> (publication date, place in the input)), wins."""
+    return min(claims, key=lambda claim: (0 if claim.in_title else 1, when[claim.paper_id]))
 
 
 def _inner_methods(methods: dict[str, Method], by_form: dict[str, str], catalog_ids: set[str]
@@ -103,6 +99,35 @@ def _inner_methods(methods: dict[str, Method], by_form: dict[str, str], catalog_
     return inner
 
 
+def _mentions(papers: list[Paper], found: list[list[tuple[str, str]]],
+              introduced: dict[str, list[str]], inner: dict[str, list[tuple[str, str]]]
+              ) -> tuple[list[Mention], set[str]]:
+    """Each paper's mentions: the methods found in it, the catalog methods inside those
+    (`inner`), and the methods it introduces (`introduced`: paper id -> method ids); and the ids
+    of the methods found or introduced."""
+    mentions: list[Mention] = []
+    used: set[str] = set()
+    add = mentions.append
+    for paper, hits in zip(papers, found, strict=True):
+        paper_id = paper.id
+        mine = introduced.get(paper_id, ())
+        ids = None  # the paper's method ids, only wanted where a method names inner ones
+        for method_id, surface in hits:
+            add(Mention(paper_id, method_id, method_id in mine, surface))
+            used.add(method_id)
+            if method_id in inner:
+                ids = ids or {found_id for found_id, _ in hits}
+                for inner_id, inner_surface in inner[method_id]:
+                    if inner_id not in ids:  # "time-aware rotary positional embedding" mentions RoPE
+                        ids.add(inner_id)
+                        add(Mention(paper_id, inner_id, False, inner_surface))
+        for method_id in mine:
+            if not (ids and method_id in ids or any(method_id == found_id for found_id, _ in hits)):
+                add(Mention(paper_id, method_id, True, None))
+                used.add(method_id)
+    return mentions, used
+
+
 def extract(papers: list[Paper], catalog: list[CatalogEntry] | None = None, jobs: int = 1,
             parallel_threshold: int = PARALLEL_THRESHOLD) -> Extraction:
     """Find every paper's methods and the methods papers introduce.
@@ -122,27 +147,33 @@ def _extract(papers: list[Paper], catalog: list[CatalogEntry] | None, jobs: int,
     sensitivity: dict[str, bool | None] = {}  # per-method override of the per-form rule
     by_form: dict[str, str] = {}
     for entry in catalog:
-        methods[entry.id] = Method(entry.id, entry.name, entry.category, entry.generic,
-                                   [f for f in entry.forms if f != entry.name], entry.origin)
+        entry_id, entry_forms = entry.id, entry.forms  # both computed on each access
+        methods[entry_id] = Method(entry_id, entry.name, entry.category, entry.generic,
+                                   [f for f in entry_forms if f != entry.name], entry.origin)
         if entry.case_sensitive == "proper":
-            forms[entry.id] = [(f, "proper") for f in entry.forms]
+            forms[entry_id] = [(f, "proper") for f in entry_forms]
         else:
-            forms[entry.id] = list(entry.forms)
-            sensitivity[entry.id] = entry.case_sensitive
-        for form in entry.forms:
-            by_form.setdefault(_key(form), entry.id)
+            forms[entry_id] = entry_forms
+            sensitivity[entry_id] = entry.case_sensitive
+        for form in entry_forms:
+            by_form.setdefault(_key(form), entry_id)
 
-    paper_by_id = {p.id: p for p in papers}
-    order = {p.id: i for i, p in enumerate(papers)}
     claims: dict[str, list[Introduced]] = {}
     catalog_ids = set(methods)
+    keys: dict[str, str] = {}  # name -> _key(name): papers claim the same names (42k, 9k distinct)
+
+    def key(name: str) -> str:
+        k = keys.get(name)
+        if k is None:
+            k = keys[name] = _key(name)
+        return k
+
     # discovery is per paper, so it runs over the same processes as matching
     for claim in map_batches(discover, papers, jobs, parallel_threshold):
         names = [claim.name, *claim.aliases]
-        method_id = next((by_form[k] for n in names for k in (_key(n), _singular(n))
-                          if k in by_form), None)
+        method_id = _known(names, by_form, key)
         if method_id is None and claim.how == "compared" and any(
-                _key(part) in by_form for part in _PARTS.split(claim.name) if part != claim.name):
+                key(part) in by_form for part in _PARTS.split(claim.name) if part != claim.name):
             continue  # "Conformer-CTC", "Llama-3-8B": the catalog finds its parts
         if method_id in catalog_ids:
             # a catalog method: the paper may introduce it (Conformer: ...), never redefine it
@@ -155,19 +186,20 @@ def _extract(papers: list[Paper], catalog: list[CatalogEntry] | None, jobs: int,
                                         "discovered", claim.kind)
             forms[method_id] = [_discovered_form(claim.name), *claim.aliases]
             for name in names:
-                by_form.setdefault(_key(name), method_id)
+                by_form.setdefault(key(name), method_id)
         else:  # another paper's discovered name: merge the forms it adds
             known = methods[method_id]
             for alias in claim.aliases:
                 if alias not in known.aliases and alias != known.name:
                     known.aliases.append(alias)
                     forms[method_id].append(alias)
-                    by_form.setdefault(_key(alias), method_id)
+                    by_form.setdefault(key(alias), method_id)
         if claim.introduced:
             claims.setdefault(method_id, []).append(claim)
+    when = {p.id: (p.published or "9999", i) for i, p in enumerate(papers)}
     introducer: dict[str, str] = {}
     for method_id, method_claims in claims.items():
-        winner = _choose_introducer(method_claims, paper_by_id, order)
+        winner = _choose_introducer(method_claims, when)
         methods[method_id].introduced_by = winner.paper_id
         introducer[method_id] = winner.paper_id
 
@@ -177,22 +209,7 @@ def _extract(papers: list[Paper], catalog: list[CatalogEntry] | None, jobs: int,
     introduced: dict[str, list[str]] = {}  # paper id -> methods it introduces (one dict lookup per paper)
     for method_id, paper_id in introducer.items():
         introduced.setdefault(paper_id, []).append(method_id)
-    mentions: list[Mention] = []
-    used: set[str] = set()
-    for paper, hits in zip(papers, found, strict=True):
-        paper_id = paper.id
-        ids = {method_id for method_id, _ in hits}
-        for method_id, surface in hits:
-            mentions.append(Mention(paper_id, method_id, introducer.get(method_id) == paper_id, surface))
-            used.add(method_id)
-            for inner_id, inner_surface in inner.get(method_id, ()):
-                if inner_id not in ids:  # "time-aware rotary positional embedding" mentions RoPE
-                    ids.add(inner_id)
-                    mentions.append(Mention(paper_id, inner_id, False, inner_surface))
-        for method_id in introduced.get(paper_id, ()):
-            if method_id not in ids:
-                mentions.append(Mention(paper_id, method_id, True, None))
-                used.add(method_id)
+    mentions, used = _mentions(papers, found, introduced, inner)
     # keep every catalog method (so `graphx method X` can say "no papers") but only used discoveries
     kept = {k: m for k, m in methods.items() if m.origin != "discovered" or k in used}
     return Extraction(kept, mentions)

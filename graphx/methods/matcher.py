@@ -25,6 +25,10 @@ _FOLD = str.maketrans({c: " " for c in _FOLD_CHARS})
 # every ASCII character that is not a letter or a digit; _NOT_WORD for the rest of Unicode
 _BLANK = str.maketrans({chr(i): " " for i in range(128) if not chr(i).isalnum()})
 _NOT_WORD = re.compile(r"[^\w ]|_")
+# the same for ASCII text, as bytes.translate tables (text.isascii(): only the first 128 are read);
+# _BLANK_BYTES also lower-cases, so one pass makes the automaton's input
+_FOLD_BYTES = bytes(ord(chr(c).translate(_FOLD)) for c in range(128)) + bytes(range(128, 256))
+_BLANK_BYTES = bytes(ord(chr(c).lower().translate(_BLANK)) for c in range(128)) + bytes(range(128, 256))
 
 
 def _padded(key: str) -> str:
@@ -84,8 +88,12 @@ def plural_forms(form: str) -> list[str]:
 # "implemented in icefall" is a mention
 _URL = re.compile(r"(?:https?://|www\.|github\.com/)\S+", re.IGNORECASE)
 _VERSION = re.compile(r"(?:[ \-]?v?\d+(?:\.\d+)*[a-z]?(?![\w%]|\.\d))?(?:-(?:[A-Z][a-z]+|[A-Z]\d+(?:\.\d+)?|\d+(?:\.\d+)?[BMK])(?![\w]))*")
-# "tensor, pipeline, and data parallelism", "greedy/beam search": modifiers sharing one head
-_COORDINATED = re.compile(r"((?:[A-Za-z][\w\-]*,\s+)*[A-Za-z][\w\-]*)(?:,?\s+(?:and|or|&)\s+|/)$")
+# "tensor, pipeline, and data parallelism", "greedy/beam search": modifiers sharing one head. The
+# list is the leftmost match of
+#     ((?:[A-Za-z][\w\-]*,\s+)*[A-Za-z][\w\-]*)(?:,?\s+(?:and|or|&)\s+|/)$
+# ending at the hit; searched from the left that tries every position of the 80 characters before
+# it, so it is read from the hit backwards: this pattern, reversed, matched once on reversed text
+_COORDINATED_REVERSED = re.compile(r"(?:\s+(?:dna|ro|&)\s+,?|/)([\w\-]*[A-Za-z](?:\s+,[\w\-]*[A-Za-z])*)")
 
 
 def _sentence_start(text: str, start: int) -> bool:
@@ -141,7 +149,7 @@ class Matcher:
         for key, entries in patterns.items():
             variants.setdefault(_padded(key), []).append((key, tuple(entries)))
         for padded, forms in variants.items():
-            self._automaton.add_word(padded, (len(padded), tuple(forms)))
+            self._automaton.add_word(padded, _value(padded, forms))
         self.size = len(patterns)
         if patterns:
             self._automaton.make_automaton()
@@ -150,7 +158,7 @@ class Matcher:
         """The (method id, exact form, proper) entries of a folded, lower-cased form."""
         value = self._automaton.get(_padded(key), None)
         if value is not None:
-            for form, entries in value[1]:
+            for form, entries in value[-1]:
                 if form == key:
                     return entries
         return ()
@@ -161,74 +169,162 @@ class Matcher:
         In a title (`title=True`, capitalised words) "proper" forms are not matched."""
         if not self.size or not text:
             return []
-        if "://" in text or "www." in text or "github.com" in text:
-            text = _URL.sub(lambda m: " " * len(m.group()), text)  # positions kept
-        folded = fold(text)  # abstracts and titles arrive with whitespace already collapsed
-        lowered = lower_same_length(folded)
-        # the automaton runs over the text with every character that is not a letter or a digit
-        # blanked, one space added either side: its padded keys then only match whole words, and
-        # the C loop skips the many matches inside words ("tr" in "transformer") that Python would
-        # otherwise have to reject one by one
-        blanked = lowered.translate(_BLANK)
-        if not blanked.isascii():
-            blanked = _NOT_WORD.sub(" ", blanked)
-        candidates: list[tuple[int, int, str]] = []
-        for end, (length, forms) in self._automaton.iter(f" {blanked} "):
-            start = end - length + 1  # the form's first character in `text`: padding counted
-            for form, entries in forms:
-                # the form itself, not only its blanked key ("language,model")
-                if not lowered.startswith(form, start):
-                    continue
-                for method_id, exact, proper in entries:
-                    if exact is not None and not folded.startswith(exact, start):
-                        continue
-                    if proper and (title or _sentence_start(folded, start)):
-                        continue
-                    candidates.append((start, 1 - end, method_id))  # longest first
-                    break
-                break
-        candidates.sort()  # no two candidates cover the same span
-        hits: list[Hit] = []
-        covered_to = -1
-        phrases = False
-        for start, negative_end, method_id in candidates:
-            end = -negative_end
-            if start >= covered_to:
-                surface = text[start:end]
-                # a version can only follow as "-", "v", a digit or a space before one of those
-                after = text[end:end + 2]
-                if after and (after[0] in "-v" or after[0].isdigit() or after[0] == " " and len(
-                        after) == 2 and (after[1] == "v" or after[1].isdigit())):
-                    version = _VERSION.match(text, end)
-                    if version and version.end() > end:
-                        surface = text[start:version.end()]
-                hits.append(Hit(method_id, start, end, surface))
-                phrases = phrases or " " in surface
-                covered_to = end
-        if phrases:
-            hits.extend(self._coordinated(text, hits))
+        text, spans = self._spans(text, title)
+        hits = [Hit(method_id, start, end, _surface(text, start, end)) for start, end, method_id in spans]
+        if any(" " in hit.surface for hit in hits):
+            hits.extend(self._coordinated(text, spans))
         return hits
 
-    def _coordinated(self, text: str, hits: list[Hit]) -> list[Hit]:
+    def first_surfaces(self, texts: Iterable[tuple[str, bool]]) -> dict[str, str]:
+        """Method id -> surface of its first hit over (text, is_title) pairs, as `find` gives them
+        in order; builds no Hit and no surface for later occurrences of a method."""
+        seen: dict[str, str] = {}
+        if not self.size:
+            return seen
+        for text, title in texts:
+            if not text:
+                continue
+            text, spans = self._spans(text, title)
+            phrases = False  # whether any surface has a space: only then can coordination add names
+            for start, end, method_id in spans:
+                if method_id not in seen:
+                    surface = seen[method_id] = _surface(text, start, end)
+                    if not phrases:
+                        phrases = " " in surface
+                elif not phrases:
+                    phrases = " " in _surface(text, start, end)
+            if phrases:
+                for hit in self._coordinated(text, spans):
+                    seen.setdefault(hit.method_id, hit.surface)
+        return seen
+
+    def _spans(self, text: str, title: bool) -> tuple[str, list[tuple[int, int, str]]]:
+        """The text with links blanked, and its (start, end, method id) hits, leftmost-longest."""
+        text, folded, lowered, padded = _prepare(text)
+        candidates: list[tuple[int, int, str]] = []
+        for end, (length, method_id, form, exact, proper, forms) in self._automaton.iter(padded):
+            start = end - length + 1  # the form's first character in `text`: padding counted
+            if method_id is None:  # a key several forms share
+                method_id = _accept(forms, folded, lowered, start, title)
+                if method_id is None:
+                    continue
+            elif (form is not None and not lowered.startswith(form, start)
+                  or exact is not None and not folded.startswith(exact, start)
+                  or proper and (title or _sentence_start(folded, start))):
+                continue
+            candidates.append((start, 1 - end, method_id))  # longest first
+        candidates.sort()  # no two candidates cover the same span
+        spans: list[tuple[int, int, str]] = []
+        covered_to = -1
+        for start, negative_end, method_id in candidates:
+            if start >= covered_to:
+                covered_to = -negative_end
+                spans.append((start, covered_to, method_id))
+        return text, spans
+
+    def _coordinated(self, text: str, spans: list[tuple[int, int, str]]) -> list[Hit]:
         """Methods named by coordination: in "tensor, pipeline, and data parallelism" the hit is
         "data parallelism"; "tensor parallelism" and "pipeline parallelism" are looked up too."""
         found = []
-        for hit in hits:
-            if not text.endswith((" and ", " or ", "/", " & "), 0, hit.start):
+        for hit_start, hit_end, _ in spans:
+            if not text.endswith((" and ", " or ", "/", " & "), 0, hit_start):
                 continue
-            head = fold(text[hit.start:hit.end]).split(" ", 1)
+            head = fold(text[hit_start:hit_end]).split(" ", 1)
             if len(head) < 2:
                 continue
-            match = _COORDINATED.search(text, max(0, hit.start - 80), hit.start)
+            match = _COORDINATED_REVERSED.match(text[max(0, hit_start - 80):hit_start][::-1])
             if not match:
                 continue
-            for modifier in re.split(r",\s+", match.group(1)):
+            first = hit_start - match.end(1)
+            listed = text[first:hit_start - match.start(1)]
+            for modifier in re.split(r",\s+", listed):
                 form = f"{modifier} {head[1]}"
                 folded = " ".join(fold(form).split())
                 for method_id, exact, _proper in self._entries(lower_same_length(folded)):
                     if exact is None or exact == folded:
-                        start = match.start(1) + match.group(1).find(modifier)
+                        start = first + listed.find(modifier)
                         found.append(Hit(method_id, start, start + len(modifier), form))
                         break
         return found
 
+
+def _value(padded: str, forms: list[tuple[str, tuple[tuple[str, str | None, bool], ...]]]
+           ) -> tuple[int, str | None, str | None, str | None, bool, tuple]:
+    """An automaton key's value: (length, method id, form to check, exact form, proper, forms).
+
+    Most keys have one form naming one method: its id and only the checks it needs are stored
+    ready, so a hit costs a few comparisons. A key several forms or methods share has method id
+    None and is resolved from `forms` (_accept)."""
+    if len(forms) > 1 or len(forms[0][1]) > 1:
+        return (len(padded), None, None, None, False, tuple(forms))
+    form, ((method_id, exact, proper),) = forms[0]
+    # the blanked key already proves a form that blanking leaves alone (one word of letters and
+    # digits), and an ASCII exact form proves its lower-case one
+    if padded == f" {form} " and " " not in form or exact is not None and exact.isascii():
+        form = None  # type: ignore[assignment]
+    return (len(padded), method_id, form, exact, proper, tuple(forms))
+
+
+def _accept(forms: tuple[tuple[str, tuple[tuple[str, str | None, bool], ...]], ...], folded: str,
+            lowered: str, start: int, title: bool) -> str | None:
+    """The method a shared key names at `start`, if any: the first form there, its first entry
+    whose case and place fit."""
+    for form, entries in forms:
+        # the form itself, not only its blanked key ("language,model")
+        if not lowered.startswith(form, start):
+            continue
+        for method_id, exact, proper in entries:
+            if exact is not None and not folded.startswith(exact, start):
+                continue
+            if proper and (title or _sentence_start(folded, start)):
+                continue
+            return method_id
+        return None
+    return None
+
+
+def _prepare(text: str) -> tuple[str, str, str, str]:
+    """(text with links blanked, folded, folded lower-case, the automaton's input), all of one
+    length but the last, which is blanked to letters and digits and padded with a space."""
+    if "://" in text or "www." in text or "github.com" in text:
+        text = _blank_links(text)
+    # abstracts and titles arrive with whitespace already collapsed
+    if text.isascii():
+        # bytes.translate is one table lookup a byte; str.translate looks characters up in a dict
+        data = text.encode()
+        folded = data.translate(_FOLD_BYTES).decode()
+        padded = (b" " + data + b" ").translate(_BLANK_BYTES).decode()
+        return text, folded, folded.lower(), padded
+    folded = fold(text)
+    lowered = lower_same_length(folded)
+    # the automaton runs over the text with every character that is not a letter or a digit
+    # blanked, one space added either side: its padded keys then only match whole words, and
+    # the C loop skips the many matches inside words ("tr" in "transformer") that Python would
+    # otherwise have to reject one by one
+    blanked = _NOT_WORD.sub(" ", lowered.translate(_BLANK))
+    return text, folded, lowered, f" {blanked} "
+
+
+def _blank_links(text: str) -> str:
+    """The text with every link blanked, positions kept."""
+    first = 0
+    if text.isascii():
+        # the regex tries each position: start it where the first link can (at most 5 characters
+        # before "://", at "www." or "github.com/"); lower() keeps ASCII positions
+        lowered = text.lower()
+        found = [at - back for anchor, back in (("://", 5), ("www.", 0), ("github.com/", 0))
+                 if (at := lowered.find(anchor)) >= 0]
+        first = max(0, min(found, default=0))
+    return text[:first] + _URL.sub(lambda m: " " * len(m.group()), text[first:])
+
+
+def _surface(text: str, start: int, end: int) -> str:
+    """A hit's text, with the version that follows a family name ("Llama 3.1", "Qwen2.5-Math")."""
+    # a version can only follow as "-", "v", a digit or a space before one of those
+    after = text[end:end + 2]
+    if after and (after[0] in "-v" or after[0].isdigit() or after[0] == " " and len(after) == 2 and (
+            after[1] == "v" or after[1].isdigit())):
+        version = _VERSION.match(text, end)
+        if version and version.end() > end:
+            return text[start:version.end()]
+    return text[start:end]
