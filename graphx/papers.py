@@ -29,6 +29,22 @@ MAX_TITLE_CHARS = 1000
 MAX_ABSTRACT_CHARS = 20000
 
 
+def _ascii_key_table() -> bytes:
+    """A bytes.translate table doing to an ASCII title what `normalize_title`'s casefold and
+    `_PUNCTUATION` do: letters lower-cased, letters, digits and whitespace kept, the rest a space."""
+    table = bytearray(range(256))
+    for code in range(128):
+        char = chr(code)
+        if _PUNCTUATION.fullmatch(char):
+            table[code] = ord(" ")
+        else:
+            table[code] = ord(char.casefold())
+    return bytes(table)
+
+
+_ASCII_KEY = _ascii_key_table()
+
+
 def normalize_title(title: str) -> str:
     """Fold a title to the key used for identity: case, accents, punctuation and spacing removed.
 
@@ -37,8 +53,9 @@ def normalize_title(title: str) -> str:
     >>> normalize_title(normalize_title("E-Branchformer")) == normalize_title("E-Branchformer")
     True
     """
-    text = title if title.isascii() else _fold_unicode(title)
-    return " ".join(_PUNCTUATION.sub(" ", text.casefold()).split())
+    if title.isascii():  # nearly every title: one table lookup per byte instead of a regex pass
+        return " ".join(title.encode("ascii").translate(_ASCII_KEY).decode("ascii").split())
+    return " ".join(_PUNCTUATION.sub(" ", _fold_unicode(title).casefold()).split())
 
 
 def _fold_unicode(text: str) -> str:
@@ -54,6 +71,8 @@ def parse_arxiv_id(text: str | None) -> str | None:
     """
     if not text:
         return None
+    if len(text) in (9, 10) and text[4] == "." and text[:4].isdecimal() and text[5:].isdecimal():
+        return text  # already a bare id such as 2510.11696 (most ids): what the search finds
     match = _ARXIV_NEW.search(text)
     if match:
         return match.group(1)
@@ -72,11 +91,24 @@ def clean_text(text: str | None, limit: int | None = None) -> str:
         text = text[: 2 * limit]  # cut before cleaning: a 50 MB field costs no more than a short one
     # most text is already clean: printable (no control, format, line-break or other odd space
     # characters) and singly spaced; checking that is far cheaper than rebuilding it
-    if not (text.isprintable() and "  " not in text and text[0] != " " and text[-1] != " "):
+    if not (_printable(text) and "  " not in text and text[0] != " " and text[-1] != " "):
         text = " ".join(_CONTROL.sub(" ", text).split())
     if limit is not None and len(text) > limit:
         text = text[: limit - 1].rstrip() + "…"
     return text
+
+
+# ASCII's non-printable characters (controls and DEL) made spaces, every other byte kept
+_ASCII_CONTROL_TO_SPACE = bytes.maketrans(bytes([*range(32), 127]), b" " * 33)
+
+
+def _printable(text: str) -> bool:
+    """`text.isprintable()`; for ASCII text (nearly all) by a table pass over its bytes, ~4x
+    faster than looking up each character's Unicode category."""
+    if text.isascii():
+        data = text.encode("ascii")
+        return data.translate(_ASCII_CONTROL_TO_SPACE) == data
+    return text.isprintable()
 
 
 def web_url(url: str | None) -> str | None:
@@ -113,9 +145,12 @@ class Paper:
         self.url = web_url(self.url)
         self.authors = [a if a.isascii() and a.isprintable() else clean_text(a, MAX_TITLE_CHARS)
                         for a in self.authors if isinstance(a, str)]
-        self.doi, self.date_text = scrub(self.doi), scrub(self.date_text)
-        self.sources = scrub(self.sources)
-        self.extra = scrub(self.extra)
+        if self.doi:
+            self.doi = scrub(self.doi)
+        if self.date_text:
+            self.date_text = scrub(self.date_text)
+        self.sources = scrub(self.sources) if self.sources else []
+        self.extra = scrub(self.extra) if self.extra else {}
         if self.arxiv_id:
             self.arxiv_id = parse_arxiv_id(self.arxiv_id) or self.arxiv_id
         self._title_key = normalize_title(self.title)

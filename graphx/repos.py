@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 _URL = re.compile(r"github\.com/[^\s<>\"'`]+", re.IGNORECASE)
 _NAME = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$")
@@ -48,11 +49,27 @@ def find_repos(text: str) -> list[str]:
     """Every distinct GitHub repository linked in `text`, in order of appearance."""
     found: list[str] = []
     seen: set[str] = set()
-    if not text or "github.com" not in text.lower():
+    lowered = text.lower() if text else ""
+    if "github.com" not in lowered:
         return found
-    for match in _URL.finditer(text):
-        repo = parse_repo_url(match.group(0))
+    for url in _urls(text, lowered):
+        repo = parse_repo_url(url)
         if repo and repo.lower() not in seen:
             seen.add(repo.lower())
             found.append(repo)
     return found
+
+
+def _urls(text: str, lowered: str) -> Iterator[str]:
+    """What `_URL.finditer(text)` finds. The case-blind regex tries a match at every character
+    (~70% of reading a record that has a link); where lower-casing kept every character in place
+    it only has to try where "github.com" is."""
+    if len(lowered) != len(text):  # some character lower-cased to several
+        yield from (match.group(0) for match in _URL.finditer(text))
+        return
+    start = lowered.find("github.com")
+    while start >= 0:
+        match = _URL.match(text, start)
+        if match:
+            yield match.group(0)
+        start = lowered.find("github.com", match.end() if match else start + 1)

@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from graphx import store
@@ -105,6 +105,41 @@ def test_clean_text_is_idempotent_and_bounded(text, limit):
     assert len(once) <= limit
     once.encode("utf-8")
     assert not _XML_UNSAFE.search(once) and not re.search(r"[\x00-\x1f\x7f\u200b\u202e]", once)
+
+
+# ASCII text takes faster paths (a byte table instead of a regex or a Unicode lookup per
+# character): they must give what the general definitions give, for every ASCII character
+ascii_text = st.text(st.characters(max_codepoint=127), max_size=60)
+
+
+@FAST
+@given(ascii_text)
+def test_ascii_titles_fold_as_the_unicode_path_does(title):
+    # "é" sends the title down the Unicode path, where it folds to a plain "e"
+    assert normalize_title(title + " é") == " ".join([normalize_title(title), "e"]).lstrip()
+
+
+@FAST
+@given(ascii_text | st.text(max_size=60))
+def test_clean_text_keeps_printable_singly_spaced_text_and_rebuilds_the_rest(text):
+    rebuilt = " ".join(re.sub("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e"
+                              "\u2060-\u2064\ufeff\ud800-\udfff\ufffe\uffff]", " ", text).split())
+    assert clean_text(text) == (text if text.isprintable() and text == " ".join(text.split())
+                                else rebuilt)
+
+
+@FAST
+@given(st.lists(st.sampled_from(["github.com", "GitHub.COM", "/", "a", "b/c", " ", ".", "x-y",
+                                 "\u0130", "https://", "github.co", "m/"]), max_size=12).map("".join))
+@example("\u0130 see github.com/a/b-c and GITHUB.com/d/e")
+def test_find_repos_finds_every_link_a_case_blind_scan_finds(text):
+    # U+0130 lower-cases to two characters, which the fast scan's positions must not trust
+    expected = []
+    for match in re.finditer(r"github\.com/[^\s<>\"'`]+", text, re.IGNORECASE):
+        repo = parse_repo_url(match.group(0))
+        if repo and repo.lower() not in {r.lower() for r in expected}:
+            expected.append(repo)
+    assert find_repos(text) == expected
 
 
 owners = st.from_regex(r"[A-Za-z0-9][A-Za-z0-9-]{0,38}", fullmatch=True).filter(

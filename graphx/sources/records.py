@@ -7,11 +7,21 @@ from typing import Any
 from graphx.papers import Paper, parse_arxiv_id
 from graphx.repos import find_repos, parse_repo_url
 
+# the names each field goes by in the records graphx reads, the first one present wins
+_TITLE = ("title", "name")
+_ABSTRACT = ("abstract", "summary", "description")
+_ID = ("arxiv_id", "arxivId", "eprint", "id", "paper_id")
+_URL = ("url", "link", "abs_url")
+_DATE = ("published", "publishedAt", "date", "published_at", "submittedOnDailyAt")
+_AUTHORS = ("authors", "author")
+_REPOS = ("repos", "repo", "githubRepo", "github", "code", "repository")
+_EXTRA = ("ai_keywords", "categories", "githubStars", "projectPage", "venue")
 
-def _first(record: dict[str, Any], *names: str) -> Any:
+
+def _first(record: dict[str, Any], names: tuple[str, ...]) -> Any:
     for name in names:
         value = record.get(name)
-        if value not in (None, "", []):
+        if value is not None and value != "" and value != []:
             return value
     return None
 
@@ -57,19 +67,21 @@ def paper_from_record(record: dict[str, Any]) -> Paper | None:
         outer = record
         record = {**record["paper"], **{k: v for k, v in outer.items() if k != "paper"
                                           and k not in record["paper"]}}
-    title = _first(record, "title", "name")
+    title = _first(record, _TITLE)
     if not isinstance(title, str) or not title.strip():
         return None
-    abstract = _first(record, "abstract", "summary", "description")
-    raw_id = _first(record, "arxiv_id", "arxivId", "eprint", "id", "paper_id")
+    abstract = _first(record, _ABSTRACT)
+    raw_id = _first(record, _ID)
     arxiv_id = parse_arxiv_id(str(raw_id)) if raw_id is not None else None
-    url = _first(record, "url", "link", "abs_url")
+    url = _first(record, _URL)
     if not arxiv_id and isinstance(url, str) and "arxiv.org" in url:
         arxiv_id = parse_arxiv_id(url)
-    published = _first(record, "published", "publishedAt", "date", "published_at", "submittedOnDailyAt")
+    published = _first(record, _DATE)
     repos: list[str] = []
-    for key in ("repos", "repo", "githubRepo", "github", "code", "repository"):
+    for key in _REPOS:
         value = record.get(key)
+        if value is None:
+            continue
         for item in value if isinstance(value, list) else [value]:
             if isinstance(item, str):
                 repo = parse_repo_url(item) if "github.com" in item.lower() else (
@@ -81,18 +93,20 @@ def paper_from_record(record: dict[str, Any]) -> Paper | None:
         if repo not in repos:
             repos.append(repo)
     extra: dict[str, Any] = {}
-    for key in ("ai_keywords", "categories", "githubStars", "projectPage", "venue"):
-        if record.get(key) not in (None, "", []):
-            extra[key] = record[key]
+    for key in _EXTRA:
+        value = record.get(key)
+        if value is not None and value != "" and value != []:
+            extra[key] = value
+    doi = record.get("doi")
     return Paper(
         title=title,
         abstract=abstract_text,
         arxiv_id=arxiv_id,
-        doi=_first(record, "doi") if isinstance(_first(record, "doi"), str) else None,
+        doi=doi if isinstance(doi, str) and doi else None,
         published=_iso_date(published),
         date_text=published if isinstance(published, str) else None,
-        authors=_authors(_first(record, "authors", "author")),
-        upvotes=_int(_first(record, "upvotes")),
+        authors=_authors(_first(record, _AUTHORS)),
+        upvotes=_int(record.get("upvotes")),
         url=url if isinstance(url, str) else None,
         repos=repos,
         extra=extra,
