@@ -785,8 +785,18 @@ def _is_descriptor(word: str) -> bool:
     return word in _METHOD_WORDS or word.rstrip("s") in _METHOD_WORDS or word in _KIND_WORDS
 
 
-# where the clause that may hold an acronym's expansion starts
-_CLAUSE_BREAK = re.compile(r"[,;:()]|\b(?:and|or|of|with|for|to|by|the|a|an|in|on)\b")
+# where the clause that may hold an acronym's expansion starts: after the last of these. Searched
+# for in the reversed text (so the words are spelled backwards), where the first one found is the
+# last one: the search stops there instead of reading the whole prefix
+_CLAUSE_WORDS = ("and", "or", "of", "with", "for", "to", "by", "the", "a", "an", "in", "on")
+_CLAUSE_BREAK_REVERSED = re.compile(r"[,;:()]|\b(?:%s)\b" % "|".join(w[::-1] for w in _CLAUSE_WORDS))
+
+
+def _last_clause(text: str) -> str:
+    """The end of `text` after its last clause break ("," or a word such as "of")."""
+    last = _CLAUSE_BREAK_REVERSED.search(text[::-1])
+    return text[len(text) - last.start():] if last else text
+
 
 
 def _definition(paren: re.Match[str], prefix: str) -> tuple[str, list[str], int] | None:
@@ -796,7 +806,7 @@ def _definition(paren: re.Match[str], prefix: str) -> tuple[str, list[str], int]
     # the expansion is among the last len(acronym) + 7 words (see _acronym_expansion): read
     # only those, or a sentence with hundreds of parentheses costs each the whole sentence
     prefix_end = _tail(prefix, len(acronym) + 8)
-    clause = _CLAUSE_BREAK.split(prefix_end)[-1]
+    clause = _last_clause(prefix_end)
     words = _TOKEN.findall(_clean(clause))
     # the expansion may carry function words ("Fast Pre-training Technique using Document ...",
     # "faster re-translation system based on a non-autoregressive ... model (FReTNA)")
