@@ -20,5 +20,10 @@ def no_gc() -> Iterator[None]:
     try:
         yield
     finally:
+        # the block's objects are long-lived: straight into the oldest generation (freeze and
+        # unfreeze move lists, O(1)) instead of a young collection walking every one of them
+        # at the next allocation (~2.5 µs per paper read)
+        gc.freeze()
+        gc.unfreeze()
         if enabled:
             gc.enable()

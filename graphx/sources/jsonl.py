@@ -39,13 +39,28 @@ def _lines(text: str) -> Iterator[tuple[int, str]]:
         start, number = end + 1, number + 1
 
 
+_raw_decode = json.JSONDecoder().raw_decode
+
+
+def _loads(line: str) -> Any:
+    """`json.loads(line)`, a third cheaper for the usual line (one value, no whitespace around
+    it): json.loads skips whitespace on both sides with two regex matches per call."""
+    try:
+        value, end = _raw_decode(line)
+    except json.JSONDecodeError:
+        return json.loads(line)  # leading whitespace, or bad JSON: json.loads gives its error
+    if end != len(line) and line[end:].strip(" \t\n\r"):
+        return json.loads(line)  # extra data after the value: json.loads raises it
+    return value
+
+
 def _read_lines(text: str, source: str, whole_error: json.JSONDecodeError) -> Iterator[Any]:
     first = True
     for number, line in _lines(text):
         if not line.strip():
             continue
         try:
-            yield json.loads(line)
+            yield _loads(line)
         except json.JSONDecodeError as exc:
             if first:
                 raise InputError(source, f"invalid JSON ({whole_error.msg}; line "
