@@ -21,10 +21,14 @@ from typing import NamedTuple
 import ahocorasick
 
 _FOLD_CHARS = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212_/"
-_FOLD = str.maketrans({c: " " for c in _FOLD_CHARS})
+# both tables list every ASCII character, most as itself: for each character a table lacks,
+# str.translate raises and catches a KeyError inside (three times slower on ASCII text)
+_ASCII = {i: i for i in range(128)}
+_FOLD = _ASCII | str.maketrans({c: " " for c in _FOLD_CHARS})
 # every ASCII character that is not a letter or a digit; _NOT_WORD for the rest of Unicode
-_BLANK = str.maketrans({chr(i): " " for i in range(128) if not chr(i).isalnum()})
+_BLANK = _ASCII | str.maketrans({chr(i): " " for i in range(128) if not chr(i).isalnum()})
 _NOT_WORD = re.compile(r"[^\w ]|_")
+_PARTS = re.compile(r"[\s\-]")
 # the same for ASCII text, as bytes.translate tables (text.isascii(): only the first 128 are read);
 # _BLANK_BYTES also lower-cases, so one pass makes the automaton's input
 _FOLD_BYTES = bytes(ord(chr(c).translate(_FOLD)) for c in range(128)) + bytes(range(128, 256))
@@ -34,7 +38,8 @@ _BLANK_BYTES = bytes(ord(chr(c).lower().translate(_BLANK)) for c in range(128)) 
 def _padded(key: str) -> str:
     """An automaton key: the form with everything but letters and digits blanked, a space either
     side (so it only matches whole words in text blanked the same way)."""
-    return f" {_NOT_WORD.sub(' ', key.translate(_BLANK))} "
+    blanked = key.translate(_BLANK)
+    return f" {blanked if blanked.isascii() else _NOT_WORD.sub(' ', blanked)} "
 
 
 def fold(text: str) -> str:
@@ -58,13 +63,11 @@ def is_case_sensitive(form: str) -> bool:
     ...                                 "U-Net", "Pre-LN"]]
     [True, True, True, False, False, True, False, True]
     """
-    letters = [c for c in form if c.isalpha()]
-    if not letters:
+    if not any(map(str.isalpha, form)) or len(form.replace(" ", "")) <= 3:
+        return True  # no letters, or short
+    if any(map(str.isdigit, form)):
         return True
-    inner_upper = any(c.isupper() for part in re.split(r"[\s\-]", form) for c in part[1:])
-    has_digit = any(c.isdigit() for c in form)
-    short = len(form.replace(" ", "")) <= 3
-    return inner_upper or has_digit or short
+    return any(c.isupper() for part in _PARTS.split(form) for c in part[1:])  # inner capital
 
 
 def plural_forms(form: str) -> list[str]:
