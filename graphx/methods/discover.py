@@ -789,14 +789,14 @@ def _is_descriptor(word: str) -> bool:
 # for in the reversed text (so the words are spelled backwards), where the first one found is the
 # last one: the search stops there instead of reading the whole prefix
 _CLAUSE_WORDS = ("and", "or", "of", "with", "for", "to", "by", "the", "a", "an", "in", "on")
-_CLAUSE_BREAK_REVERSED = re.compile(r"[,;:()]|\b(?:%s)\b" % "|".join(w[::-1] for w in _CLAUSE_WORDS))
+_CLAUSE_WORDS_REVERSED = "|".join(word[::-1] for word in _CLAUSE_WORDS)
+_CLAUSE_BREAK_REVERSED = re.compile(rf"[,;:()]|\b(?:{_CLAUSE_WORDS_REVERSED})\b")
 
 
 def _last_clause(text: str) -> str:
     """The end of `text` after its last clause break ("," or a word such as "of")."""
     last = _CLAUSE_BREAK_REVERSED.search(text[::-1])
     return text[len(text) - last.start():] if last else text
-
 
 
 def _definition(paren: re.Match[str], prefix: str) -> tuple[str, list[str], int] | None:
