@@ -81,6 +81,8 @@ def shares_method_edges(papers: list[Paper], methods: dict[str, Method], mention
         for r in ranked:
             postings[r].append(i)
     rare_sets = [frozenset(r) for r in rare]
+    # methods with more candidates than a paper keeps: a paper having one takes the fast path
+    long = frozenset(r for r, sharing in postings.items() if len(sharing) > top_k + 1)
     # the papers having both of two pairing methods (key a * R + c, a < c): whoever shares two
     # or more methods with a paper is found here, without walking the long postings
     width = len(order)
@@ -92,28 +94,37 @@ def shares_method_edges(papers: list[Paper], methods: dict[str, Method], mention
                 for c in ranked[x + 1 :]:
                     both[row + c].append(i)
 
-    kept: dict[tuple[int, int], None] = {}
-    for i, ranked in enumerate(rare):
-        if ranked:
-            for b in _top_partners(i, ranked, postings, both, width, rare_sets, idf, top_k):
-                kept[(i, b) if i < b else (b, i)] = None
-
     weight_of, name_of = idf.__getitem__, names.__getitem__
     rounded = [round(weight, 4) for weight in idf]
+
+    # each pair once, where it first appears (papers in order, each one's partners strongest first)
+    seen: set[int] = set()
     edges = []
-    for a, b in kept:
-        shared = specific[a] & specific[b]
-        if len(shared) == 1:  # most pairs share one method
-            (only,) = shared
-            edges.append(Edge(ids[a], ids[b], "shares_method", rounded[only], [names[only]]))
+    for i, ranked in enumerate(rare):
+        if not ranked:
             continue
-        ordered = sorted(shared)
-        edges.append(Edge(ids[a], ids[b], "shares_method", round(sum(map(weight_of, ordered)), 4),
-                          list(map(name_of, ordered))))
+        mine, id_i = specific[i], ids[i]
+        for b in _top_partners(i, ranked, postings, long, both, width, rare_sets, idf, top_k):
+            key = i * n + b if i < b else b * n + i
+            if key in seen:
+                continue
+            seen.add(key)
+            shared = mine & specific[b]
+            if len(shared) == 1:  # most pairs share one method
+                (only,) = shared
+                weight, methods_of = rounded[only], [names[only]]
+            else:
+                ordered = sorted(shared)
+                weight = round(sum(map(weight_of, ordered)), 4)
+                methods_of = list(map(name_of, ordered))
+            if i < b:
+                edges.append(Edge(id_i, ids[b], "shares_method", weight, methods_of))
+            else:
+                edges.append(Edge(ids[b], id_i, "shares_method", weight, methods_of))
     return edges
 
 
-def _top_partners(i: int, ranked: list[int], postings: dict[int, list[int]],
+def _top_partners(i: int, ranked: list[int], postings: dict[int, list[int]], long: frozenset[int],
                   both: dict[int, list[int]], width: int, rare_sets: list[frozenset[int]],
                   idf: list[float], top_k: int) -> list[int]:
     """Paper i's `top_k` partners by the summed idf of the non-hub methods they share.
@@ -125,7 +136,7 @@ def _top_partners(i: int, ranked: list[int], postings: dict[int, list[int]],
     """
     if len(ranked) == 1:  # the common case: one shared method, every partner weighs the same
         return [b for b in postings[ranked[0]][: top_k + 1] if b != i][:top_k]
-    if max(len(postings[m]) for m in ranked) <= top_k + 1:  # few candidates: may be <= top_k
+    if long.isdisjoint(ranked):  # few candidates: maybe no more than top_k
         return _few_partners(i, ranked, postings, rare_sets, idf, top_k)
     # a partner in exactly one pair posting shares exactly those two methods: it weighs their
     # two idfs (a sum of two floats does not depend on their order); one in several shares

@@ -159,7 +159,8 @@ def test_partners_found_through_pair_postings_are_those_counting_every_candidate
 
     from graphx import graph
 
-    def counting(i, ranked, postings, both, width, rare_sets, idf, top_k):
+    def counting(i, ranked, postings, *index):
+        rare_sets, idf, top_k = index[-3:]
         return graph._few_partners(i, ranked, postings, rare_sets, idf, top_k)
 
     for seed in range(12):
