@@ -26,6 +26,8 @@ from graphx.papers import Paper, id_conflicts, merge_papers
 from graphx.sources import ReadReport, read_sources
 
 DB_NAME = "graphx.db"
+# below this many papers, forking a process to write the store costs more than it saves
+OVERLAP_THRESHOLD = 5000
 
 
 class NothingRead(GraphxError):
@@ -89,8 +91,9 @@ def _canonical_repos(papers: list[Paper], known: dict[str, Repo]) -> dict[str, R
 
 
 def assemble(papers: list[Paper], catalog_files: Sequence[str | Path] = (), jobs: int | None = None,
-             previous: Graph | None = None) -> Graph:
-    """Extract methods and derive edges for merged papers. Pure: nothing is read or written."""
+             previous: Graph | None = None, edges: bool = True) -> Graph:
+    """Extract methods and derive edges (unless `edges` is false: only the `cites` edges of
+    `previous` are kept) for merged papers. Pure: nothing is read or written."""
     catalog = methods_module.load_catalog(list(catalog_files))
     jobs = jobs if jobs is not None else (os.cpu_count() or 1)
     extraction = methods_module.extract(papers, catalog, jobs=jobs)
@@ -98,7 +101,8 @@ def assemble(papers: list[Paper], catalog_files: Sequence[str | Path] = (), jobs
     graph.repos = _canonical_repos(papers, previous.repos if previous else {})
     if previous is not None:
         graph.edges = [e for e in previous.edges if e.kind == "cites"]
-    graph.edges = derive_edges(graph)
+    if edges:
+        graph.edges = derive_edges(graph)
     return graph
 
 
@@ -154,7 +158,12 @@ def _build_graph(report: ReadReport, db_path: Path | None, catalog_files: Sequen
         raise NothingRead(report)
     conflicts = id_conflicts(records)
     papers, duplicates = merge_papers(records)
-    graph = assemble(papers, catalog_files, jobs, previous)
+    jobs = jobs if jobs is not None else (os.cpu_count() or 1)
+    # a large build with a store and nothing to fetch derives its edges while the rest of the
+    # store is written (store.save): the two longest single-core steps share two cores
+    overlap = (db_path is not None and not github and not citations and jobs > 1
+               and len(papers) >= OVERLAP_THRESHOLD)
+    graph = assemble(papers, catalog_files, jobs, previous, edges=not overlap)
     graph.sources = ([*previous.sources] if previous else []) + [
         {"source": r.source, "format": r.format, "papers": r.papers, "error": r.error}
         for r in report.results
@@ -167,19 +176,21 @@ def _build_graph(report: ReadReport, db_path: Path | None, catalog_files: Sequen
     if citations:
         result.warnings.extend(enrich_citations(graph, http_config, citation_rate, on_progress))
     if db_path is not None:
-        result.db_path, result.outputs = save(graph, db_path, exports)
+        result.db_path, result.outputs = save(graph, db_path, exports, derive=overlap)
     return result
 
 
-def save(graph: Graph, db_path: Path, exports: Sequence[str] = ("html", "graphml", "json")
-         ) -> tuple[Path, list[Path]]:
-    """Save the store, then the default exports beside it."""
+def save(graph: Graph, db_path: Path, exports: Sequence[str] = ("html", "graphml", "json"),
+         derive: bool = False) -> tuple[Path, list[Path]]:
+    """Save the store, then the default exports beside it. With `derive`, the graph's edges
+    are derived first, while the rest of the store is written."""
     outputs: list[Path] = []
     # the time the store records, set here so the exports (written from this graph, not from
     # the store) say it too; an enriched store keeps the time it was built
     graph.meta.setdefault("built_at", datetime.now(timezone.utc).isoformat(timespec="seconds"))
     with atomic.together():  # all files replaced at the end, or none
-        saved = store.save(graph, db_path)
+        saved = (store.save(graph, db_path, derive_edges, overlap=True) if derive
+                 else store.save(graph, db_path))
         if exports:
             from graphx import export
 

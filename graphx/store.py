@@ -20,9 +20,13 @@ interrupted build leaves the previous store intact.
 
 from __future__ import annotations
 
+import gc
 import json
+import os
+import signal
 import sqlite3
-from collections.abc import Iterable, Iterator
+import sys
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import datetime, timezone
@@ -59,7 +63,7 @@ CREATE TABLE paper_repos (paper_id TEXT, repo TEXT);
 CREATE TABLE edges (source TEXT, target TEXT, kind TEXT, weight REAL, methods TEXT);
 """
 
-INDEXES = """
+FACT_INDEXES = """
 CREATE INDEX papers_title_key ON papers(title_key);
 CREATE INDEX papers_arxiv ON papers(arxiv_id);
 CREATE INDEX methods_name ON methods(name COLLATE NOCASE);
@@ -67,6 +71,8 @@ CREATE INDEX mentions_paper ON mentions(paper_id);
 CREATE INDEX mentions_method ON mentions(method_id);
 CREATE INDEX paper_repos_paper ON paper_repos(paper_id);
 CREATE INDEX paper_repos_repo ON paper_repos(repo);
+"""
+EDGE_INDEXES = """
 CREATE INDEX edges_source ON edges(source, kind);
 CREATE INDEX edges_target ON edges(target, kind);
 """
@@ -84,8 +90,14 @@ def _json_strings(values: list[str]) -> str:
         return _json(values)
 
 
-def save(graph: Graph, path: str | Path) -> Path:
-    """Write `graph` to a new SQLite file at `path`, atomically replacing any previous store."""
+def save(graph: Graph, path: str | Path,
+         derive_edges: Callable[[Graph], list[Edge]] | None = None, overlap: bool = False) -> Path:
+    """Write `graph` to a new SQLite file at `path`, atomically replacing any previous store.
+
+    With `derive_edges`, `graph.edges` is first set to `derive_edges(graph)`. With `overlap` too
+    (and fork, on Linux), a forked process writes everything but the edges while they are
+    derived: the two longest single-core steps of a large build then share two cores.
+    """
     path = Path(path)
     check_replaceable(path)
     try:
@@ -94,11 +106,23 @@ def save(graph: Graph, path: str | Path) -> Path:
         raise StoreError(f"{path.parent}: cannot write the store ({exc.strerror or exc})") from None
     try:
         with atomic.temporary(path) as tmp:
-            conn = sqlite3.connect(tmp)
-            try:
-                _write(conn, graph)
-            finally:
-                conn.close()
+            if derive_edges is not None and overlap and sys.platform.startswith("linux"):
+                with _facts_written_aside(tmp, graph):
+                    graph.edges = derive_edges(graph)
+                conn = sqlite3.connect(tmp)
+                try:
+                    _prepare(conn)
+                    _write_edges(conn, graph)
+                finally:
+                    conn.close()
+            else:
+                if derive_edges is not None:
+                    graph.edges = derive_edges(graph)
+                conn = sqlite3.connect(tmp)
+                try:
+                    _write(conn, graph)
+                finally:
+                    conn.close()
             atomic.replace(tmp, path)  # now, or with the build's exports (atomic.together)
     except sqlite3.Error as exc:
         raise StoreError(f"{path}: cannot write the store ({exc})") from None
@@ -107,6 +131,43 @@ def save(graph: Graph, path: str | Path) -> Path:
     return path
 
 
+@contextmanager
+def _facts_written_aside(tmp: Path, graph: Graph) -> Iterator[None]:
+    """Everything of `graph` but its edges written to `tmp` by a forked process while the block
+    runs; its error, if any, raised here when the block ends."""
+    read_end, write_end = os.pipe()
+    with atomic.interrupts_held():  # the child must not take a Ctrl-C meant for the parent
+        pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child (coverage does not follow forks)
+        status = 0
+        try:
+            os.close(read_end)
+            gc.disable()  # a collection would touch, and so copy, every page of the parent's heap
+            signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides, and kills us
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+            conn = sqlite3.connect(tmp)
+            _prepare(conn)
+            _write_facts(conn, graph)
+            conn.close()
+        except BaseException as exc:  # noqa: BLE001 - reported to the parent through the pipe
+            status = 1
+            text = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            os.write(write_end, (text or type(exc).__name__).encode()[:1000])
+        finally:
+            os._exit(status)
+    os.close(write_end)
+    try:
+        yield
+    except BaseException:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        os.close(read_end)
+        raise
+    with os.fdopen(read_end, "rb") as pipe:
+        message = pipe.read().decode(errors="replace")  # until the child exits
+    _, status = os.waitpid(pid, 0)
+    if status or message:
+        raise sqlite3.OperationalError(message or f"the writing process ended with status {status}")
 def check_replaceable(path: Path) -> None:
     """Never replace a file that is not a graphx store (a typo in --db must not eat a file)."""
     if path.is_dir():
@@ -122,11 +183,21 @@ def check_replaceable(path: Path) -> None:
 
 
 def _write(conn: sqlite3.Connection, graph: Graph) -> None:
+    _prepare(conn)
+    _write_facts(conn, graph)
+    _write_edges(conn, graph)
+
+
+def _prepare(conn: sqlite3.Connection) -> None:
     # a fresh temporary file nobody else reads until it is renamed: no journal, no fsync, no
     # locking between statements, index sorts in memory
     for pragma in ("journal_mode = OFF", "synchronous = OFF", "locking_mode = EXCLUSIVE",
                    "temp_store = MEMORY", "cache_size = -131072"):
         conn.execute(f"PRAGMA {pragma}")
+
+
+def _write_facts(conn: sqlite3.Connection, graph: Graph) -> None:
+    """Every table and index but the edges'."""
     conn.executescript(SCHEMA)
     meta = {
         "schema_version": SCHEMA_VERSION,
@@ -159,6 +230,11 @@ def _write(conn: sqlite3.Connection, graph: Graph) -> None:
          r.default_branch, r.html_url, r.canonical, r.fetched_at)
         for r in graph.repos.values()))
     _insert(conn, "paper_repos", 2, ((p.id, repo) for p in graph.papers for repo in p.repos))
+    conn.executescript(FACT_INDEXES)
+    conn.commit()
+
+
+def _write_edges(conn: sqlite3.Connection, graph: Graph) -> None:
     # edges repeat method lists (20k papers: 208k edges, 31k lists): each list encoded once
     methods_json: dict[tuple[str, ...], str] = {}
     for edge in graph.edges:
@@ -167,7 +243,7 @@ def _write(conn: sqlite3.Connection, graph: Graph) -> None:
             methods_json[key] = _json_strings(edge.methods)
     _insert(conn, "edges", 5, ((e.source, e.target, e.kind, e.weight, methods_json[tuple(e.methods)])
                                for e in graph.edges))
-    conn.executescript(INDEXES)
+    conn.executescript(EDGE_INDEXES)
     conn.commit()
 
 

@@ -97,3 +97,72 @@ def test_store_and_exports_get_the_mode_a_plain_file_would(seed_build):
     for name in ("graphx.db", "graph.html", "graph.graphml", "graph.json"):
         path = seed_build.db_path.parent / name
         assert stat.S_IMODE(path.stat().st_mode) == atomic.FILE_MODE, name
+
+
+def _table_rows(db):
+    with store.opened(db) as conn:
+        names = [r[0] for r in conn.execute("SELECT name FROM sqlite_master ORDER BY name")]
+        rows = {n: conn.execute(f"SELECT * FROM {n} ORDER BY rowid").fetchall()
+                for n in names if not n.startswith(("sqlite_", "papers_", "methods_", "mentions_",
+                                                    "paper_repos_", "edges_"))}
+        rows.pop("meta")  # built_at
+        return names, rows
+
+
+def test_edges_derived_while_a_forked_process_writes_the_rest_give_the_same_store(
+        seed_build, tmp_path):
+    from copy import deepcopy
+
+    from graphx.graph import derive_edges
+
+    graph = seed_build.graph
+    serial = store.save(graph, tmp_path / "serial.db")
+    fresh = deepcopy(graph)
+    fresh.edges = [e for e in fresh.edges if e.kind == "cites"]
+    overlapped = store.save(fresh, tmp_path / "overlapped.db", derive_edges, overlap=True)
+    assert fresh.edges == graph.edges  # set on the graph, for the exports written next
+    assert _table_rows(overlapped) == _table_rows(serial)  # same tables, indexes and rows
+
+
+def test_a_writing_process_that_fails_gives_one_error_and_keeps_the_previous_store(
+        seed_build, tmp_path, monkeypatch):
+    from graphx.graph import derive_edges
+
+    target = tmp_path / "graphx.db"
+    store.save(seed_build.graph, target)
+    before = target.read_bytes()
+
+    def full(conn, graph):
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(store, "_write_facts", full)  # the forked writer inherits it
+    with pytest.raises(StoreError) as error:
+        store.save(seed_build.graph, target, derive_edges, overlap=True)
+    assert str(error.value) == f"{target}: cannot write the store (database or disk is full)"
+    assert target.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["graphx.db"]
+
+
+def test_edges_that_fail_stop_the_writing_process_and_leave_nothing(seed_build, tmp_path):
+    target = tmp_path / "graphx.db"
+    store.save(seed_build.graph, target)
+    before = target.read_bytes()
+
+    def interrupted(graph):
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        store.save(seed_build.graph, target, interrupted, overlap=True)
+    assert target.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["graphx.db"]
+
+
+def test_a_large_build_on_two_cores_stores_what_a_one_core_build_does(seeds_dir, tmp_path,
+                                                                       monkeypatch):
+    from graphx import pipeline
+
+    one = pipeline.build([seeds_dir], out=tmp_path / "one", jobs=1, exports=())
+    monkeypatch.setattr(pipeline, "OVERLAP_THRESHOLD", 1)  # the seeds count as a large build
+    two = pipeline.build([seeds_dir], out=tmp_path / "two", jobs=2, exports=("json",))
+    assert _table_rows(two.db_path) == _table_rows(one.db_path)
+    assert two.graph.edges == one.graph.edges and two.summary()["edges"] == one.summary()["edges"]
