@@ -116,7 +116,7 @@ def _mentions(papers: list[Paper], found: list[list[tuple[str, str]]],
     for paper, hits in zip(papers, found, strict=True):
         paper_id = paper.id
         mine = introduced.get(paper_id, ())
-        ids = None  # the paper's method ids, only wanted where a method names inner ones
+        ids = None  # the paper's method ids: only wanted for inner methods and introduced ones
         for method_id, surface in hits:
             add(Mention(paper_id, method_id, method_id in mine, surface))
             used.add(method_id)
@@ -126,10 +126,12 @@ def _mentions(papers: list[Paper], found: list[list[tuple[str, str]]],
                     if inner_id not in ids:  # "time-aware rotary positional embedding" mentions RoPE
                         ids.add(inner_id)
                         add(Mention(paper_id, inner_id, False, inner_surface))
-        for method_id in mine:
-            if not (ids and method_id in ids or any(method_id == found_id for found_id, _ in hits)):
-                add(Mention(paper_id, method_id, True, None))
-                used.add(method_id)
+        if mine:
+            ids = ids or {found_id for found_id, _ in hits}
+            for method_id in mine:
+                if method_id not in ids:
+                    add(Mention(paper_id, method_id, True, None))
+                    used.add(method_id)
     return mentions, used
 
 

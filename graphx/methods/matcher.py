@@ -67,7 +67,9 @@ def is_case_sensitive(form: str) -> bool:
         return True  # no letters, or short
     if any(map(str.isdigit, form)):
         return True
-    return any(c.isupper() for part in _PARTS.split(form) for c in part[1:])  # inner capital
+    # an inner capital: a capital after the first character of a word or hyphenated part
+    return any(map(str.isupper, form[1:])) and any(
+        any(map(str.isupper, part[1:])) for part in _PARTS.split(form))
 
 
 def plural_forms(form: str) -> list[str]:
