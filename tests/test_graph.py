@@ -177,3 +177,20 @@ def test_partners_found_through_pair_postings_are_those_counting_every_candidate
             patch.setattr(graph, "_top_partners", counting)
             slow = shares_method_edges(papers, methods, mentions, top_k=3)
         assert fast == slow and len(fast) > n
+
+
+def test_builds_on_edges_come_sorted_by_source_then_target_whatever_the_mention_order():
+    papers = [Paper(f"Paper {i}", arxiv_id=f"2401.0000{i}") for i in range(4)]
+    methods = {f"m-{x}": Method(f"m-{x}", x.upper(), introduced_by=papers[i].id)
+               for i, x in enumerate("abc")}
+    mentions = [Mention(papers[3].id, "m-b"), Mention(papers[1].id, "m-c"),
+                Mention(papers[3].id, "m-a"), Mention(papers[0].id, "m-c"),
+                Mention(papers[3].id, "m-c"), Mention(papers[0].id, "m-b"),
+                Mention(papers[2].id, "m-a"), Mention(papers[2].id, "m-b")]
+    edges = builds_on_edges(papers, methods, mentions)
+    pairs = [(e.source, e.target) for e in edges]
+    assert pairs == sorted(pairs) and len(pairs) == 8
+    by_pair = {(e.source[-1], e.target[-1]): e for e in edges}
+    assert by_pair[("2", "0")].methods == ["A"] and by_pair[("2", "1")].methods == ["B"]
+    # a rarer method weighs more: A is mentioned twice, C three times
+    assert by_pair[("2", "0")].weight > by_pair[("1", "2")].weight
