@@ -29,9 +29,8 @@ _FOLD = _ASCII | str.maketrans({c: " " for c in _FOLD_CHARS})
 _BLANK = _ASCII | str.maketrans({chr(i): " " for i in range(128) if not chr(i).isalnum()})
 _NOT_WORD = re.compile(r"[^\w ]|_")
 _PARTS = re.compile(r"[\s\-]")
-# the same for ASCII text, as bytes.translate tables (text.isascii(): only the first 128 are read);
-# _BLANK_BYTES also lower-cases, so one pass makes the automaton's input
-_FOLD_BYTES = bytes(ord(chr(c).translate(_FOLD)) for c in range(128)) + bytes(range(128, 256))
+# _BLANK for ASCII text as a bytes.translate table (only the first 128 are read), which also
+# lower-cases: one pass makes the automaton's input
 _BLANK_BYTES = bytes(ord(chr(c).lower().translate(_BLANK)) for c in range(128)) + bytes(range(128, 256))
 
 
@@ -295,10 +294,10 @@ def _prepare(text: str) -> tuple[str, str, str, str]:
         text = _blank_links(text)
     # abstracts and titles arrive with whitespace already collapsed
     if text.isascii():
-        # bytes.translate is one table lookup a byte; str.translate looks characters up in a dict
-        data = text.encode()
-        folded = data.translate(_FOLD_BYTES).decode()
-        padded = (b" " + data + b" ").translate(_BLANK_BYTES).decode()
+        # bytes.translate is one table lookup a byte, str.translate a dict lookup a character;
+        # the ASCII characters _FOLD changes are "-", "_" and "/", which replace() finds by memchr
+        folded = text.replace("-", " ").replace("_", " ").replace("/", " ")
+        padded = (b" " + text.encode() + b" ").translate(_BLANK_BYTES).decode()
         return text, folded, folded.lower(), padded
     folded = fold(text)
     lowered = lower_same_length(folded)
