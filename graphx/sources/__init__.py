@@ -79,7 +79,7 @@ def _reader(format_name: str) -> ModuleType:
 
 def read_text(text: str, source: str, format_name: str | None = None) -> tuple[str, list[Paper]]:
     """Read papers from text already in memory. Returns (format, papers)."""
-    if not text.strip():
+    if not text or text.isspace():  # text.strip() would copy a whole file that ends in "\n"
         raise InputError(source, "empty file")
     name = format_name or sniff(text)
     if name is None:
