@@ -14,11 +14,13 @@ from __future__ import annotations
 
 import os
 import signal
+import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
+from typing import Any
 
 from graphx.errors import GraphxError
 
@@ -40,6 +42,24 @@ def _on_interrupt(signum: int, frame: object) -> None:
 def watch_interrupts() -> None:
     """Remember Ctrl-C (and still raise KeyboardInterrupt). Call from the main thread."""
     signal.signal(signal.SIGINT, _on_interrupt)
+    if sys.unraisablehook is not _unraisable:
+        _hooks["unraisable"] = sys.unraisablehook
+        sys.unraisablehook = _unraisable
+
+
+_hooks: dict[str, Any] = {}
+
+
+def _unraisable(info: Any) -> None:
+    """A Ctrl-C that landed in code whose errors Python ignores (the callback that releases an
+    import's lock, a __del__) would print "Exception ignored in ..." with a traceback and be
+    lost: it is remembered (_state), so send it again for the main thread's ordinary code."""
+    if info.exc_type is not None and issubclass(info.exc_type, KeyboardInterrupt):
+        import threading
+
+        threading.Timer(0.01, os.kill, (os.getpid(), signal.SIGINT)).start()
+        return
+    _hooks.get("unraisable", sys.__unraisablehook__)(info)
 
 
 def replaced_any() -> bool:

@@ -343,3 +343,37 @@ def test_an_unexpected_bug_is_one_line_and_graphx_debug_shows_the_traceback(monk
     monkeypatch.setenv("GRAPHX_DEBUG", "1")
     result = runner.invoke(app, args)
     assert isinstance(result.exception, ZeroDivisionError)
+
+
+CTRL_C_IN_A_CALLBACK = """
+import os, signal, sys, time, weakref
+from graphx import atomic
+
+atomic.watch_interrupts()
+
+class Held:
+    pass
+
+def released(ref):  # like the callback that releases an import's lock: Python ignores its errors
+    os.kill(os.getpid(), signal.SIGINT)
+    time.sleep(0.05)  # the handler runs here, inside the callback
+
+held = Held()
+ref = weakref.ref(held, released)
+try:
+    del held
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        time.sleep(0.01)
+    print("lost")
+except KeyboardInterrupt:
+    print("interrupted")
+"""
+
+
+def test_ctrl_c_landing_in_a_callback_python_ignores_still_interrupts_without_a_traceback():
+    # Ctrl-C during an import (the module lock's weakref callback) printed "Exception ignored
+    # in ..." with a traceback, and the build went on to its end before noticing
+    done = subprocess.run([sys.executable, "-c", CTRL_C_IN_A_CALLBACK], capture_output=True,
+                          text=True, timeout=60)
+    assert (done.stdout, done.stderr) == ("interrupted\n", "")
