@@ -300,6 +300,19 @@ def test_a_discovered_phrase_also_mentions_the_catalog_method_inside_it(catalog)
     assert found["rotary position embedding"] is False  # RoPE
 
 
+def test_names_written_with_unicode_hyphens_are_read_whole(catalog) -> None:
+    # text copied from PDFs often has U+2011 (non-breaking) or U+2010 hyphens inside names
+    introducing = Paper("Flash\u2011Decoding\u2011X: fast attention for long contexts",
+                        "We also introduce Rank\u2010Mix, a new scheduler.")
+    assert {(i.name, i.how) for i in discover_paper(introducing)} == {
+        ("Flash-Decoding-X", "title"), ("Rank-Mix", "intro")}
+    using = Paper("Serving long prompts", "We build on Flash-Decoding-X and Rank-Mix.")
+    extraction = extract([introducing, using], catalog)
+    names = {extraction.methods[m.method_id].name for m in extraction.mentions
+             if m.paper_id == using.id}
+    assert {"Flash-Decoding-X", "Rank-Mix"} <= names
+
+
 def test_ordinary_phrases_after_naming_words_are_not_names() -> None:
     paper = Paper("Pruning token embeddings", "Surviving tokens are mostly nouns and named "
                   "entities. Apps such as real-time video-call translation need low latency.")

@@ -642,8 +642,12 @@ _INTRO_TOKENS = 64
 _LOWER_NAME_WORD = re.compile(r"[a-z][\w\-]*")
 
 
+_HYPHENS = str.maketrans("\u2010\u2011", "--")  # hyphen, non-breaking hyphen (text copied from PDFs)
+
+
 def _clean(text: str) -> str:
-    return text.replace("**", "").replace("`", "")
+    text = text.replace("**", "").replace("`", "")
+    return text if text.isascii() else text.translate(_HYPHENS)  # one character for one: positions kept
 
 
 def _first_tokens(text: str, count: int) -> list[str]:
