@@ -313,6 +313,14 @@ def test_names_written_with_unicode_hyphens_are_read_whole(catalog) -> None:
     assert {"Flash-Decoding-X", "Rank-Mix"} <= names
 
 
+def test_an_acronym_defined_in_square_brackets_is_read_like_one_in_parentheses() -> None:
+    bracketed = Paper("X", "We introduce the Zone Attention Network [ZAN], a retriever.")
+    assert [(i.name, i.aliases) for i in discover_paper(bracketed)] == [
+        ("ZAN", ["Zone Attention Network"])]  # was "Zone Attention Network ZAN"
+    cited = Paper("X", "As shown in [12] and [Smith et al.], we propose GRAFT, a tuner [3].")
+    assert [i.name for i in discover_paper(cited)] == ["GRAFT"]
+
+
 def test_ordinary_phrases_after_naming_words_are_not_names() -> None:
     paper = Paper("Pruning token embeddings", "Surviving tokens are mostly nouns and named "
                   "entities. Apps such as real-time video-call translation need low latency.")

@@ -645,9 +645,16 @@ _LOWER_NAME_WORD = re.compile(r"[a-z][\w\-]*")
 _HYPHENS = str.maketrans("\u2010\u2011", "--")  # hyphen, non-breaking hyphen (text copied from PDFs)
 
 
+# an acronym defined in square brackets, "Zone Attention Network [ZAN]", read as "(ZAN)" is;
+# citations ("[12]", "[Smith et al.]") have no capital first or hold spaces
+_BRACKETED = re.compile(r"\[([A-Z][A-Za-z0-9\-]{1,15})\]")
+
+
 def _clean(text: str) -> str:
     text = text.replace("**", "").replace("`", "")
-    return text if text.isascii() else text.translate(_HYPHENS)  # one character for one: positions kept
+    if "[" in text:
+        text = _BRACKETED.sub(r"(\1)", text)  # one character for one: positions kept
+    return text if text.isascii() else text.translate(_HYPHENS)
 
 
 def _first_tokens(text: str, count: int) -> list[str]:
