@@ -109,10 +109,14 @@ def save(graph: Graph, path: str | Path,
             if derive_edges is not None and overlap and sys.platform.startswith("linux"):
                 with _facts_written_aside(tmp, graph):
                     graph.edges = derive_edges(graph)
+                    # the rows too, while the writer still works: afterwards it is only SQLite
+                    with no_gc():
+                        batches, rest = _edge_rows(graph)
+                        edge_rows = (list(batches), rest)
                 conn = sqlite3.connect(tmp)
                 try:
                     _prepare(conn)
-                    _write_edges(conn, graph)
+                    _write_edges(conn, edge_rows)
                 finally:
                     conn.close()
             else:
@@ -185,7 +189,7 @@ def check_replaceable(path: Path) -> None:
 def _write(conn: sqlite3.Connection, graph: Graph) -> None:
     _prepare(conn)
     _write_facts(conn, graph)
-    _write_edges(conn, graph)
+    _write_edges(conn, _edge_rows(graph))
 
 
 def _prepare(conn: sqlite3.Connection) -> None:
@@ -236,15 +240,23 @@ def _write_facts(conn: sqlite3.Connection, graph: Graph) -> None:
     conn.commit()
 
 
-def _write_edges(conn: sqlite3.Connection, graph: Graph) -> None:
+_Batches = tuple[Iterable[tuple[Any, ...]], list[tuple[Any, ...]]]
+
+
+def _edge_rows(graph: Graph) -> _Batches:
+    """The edges table's rows, as `_batched` gives them."""
     # edges repeat method lists (20k papers: 208k edges, 31k lists): each list encoded once
     methods_json: dict[tuple[str, ...], str] = {}
     for edge in graph.edges:
         key = tuple(edge.methods)
         if key not in methods_json:
             methods_json[key] = _json_strings(edge.methods)
-    _insert(conn, "edges", 5, ((e.source, e.target, e.kind, e.weight, methods_json[tuple(e.methods)])
-                               for e in graph.edges))
+    return _batched((e.source, e.target, e.kind, e.weight, methods_json[tuple(e.methods)])
+                    for e in graph.edges)
+
+
+def _write_edges(conn: sqlite3.Connection, rows: _Batches) -> None:
+    _execute(conn, "edges", 5, rows)
     conn.executescript(EDGE_INDEXES)
     conn.commit()
 
@@ -256,7 +268,12 @@ def _insert(conn: sqlite3.Connection, table: str, width: int, rows: Iterable[tup
     """INSERT `rows` into `table`, `_BATCH` rows per statement: each executed statement costs
     SQLite and the sqlite3 module a fixed overhead (step, reset, halt), which one-row statements
     pay a million times at 100k papers. Rows keep their order (and so their rowids)."""
-    row = "(" + ", ".join("?" * width) + ")"
+    _execute(conn, table, width, _batched(rows))
+
+
+def _batched(rows: Iterable[tuple[Any, ...]]) -> _Batches:
+    """`rows` as the parameters of `_BATCH`-row statements (lazily), and the rows left over
+    (filled in once the statements are all taken)."""
     rows = iter(rows)
     rest: list[tuple[Any, ...]] = []
 
@@ -268,7 +285,13 @@ def _insert(conn: sqlite3.Connection, table: str, width: int, rows: Iterable[tup
                 return
             yield tuple(chain.from_iterable(batch))
 
-    conn.executemany(f"INSERT INTO {table} VALUES " + ", ".join([row] * _BATCH), batches())
+    return batches(), rest
+
+
+def _execute(conn: sqlite3.Connection, table: str, width: int, rows: _Batches) -> None:
+    batches, rest = rows
+    row = "(" + ", ".join("?" * width) + ")"
+    conn.executemany(f"INSERT INTO {table} VALUES " + ", ".join([row] * _BATCH), batches)
     conn.executemany(f"INSERT INTO {table} VALUES {row}", rest)
 
 
