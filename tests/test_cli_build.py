@@ -112,3 +112,21 @@ def test_console_script_runs_and_help_stays_light(tmp_path):
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           env={**os.environ, "CI": "1"})
     assert "HEAVY []" in done.stdout, done.stdout + done.stderr
+
+
+def test_build_as_a_process_prints_everything_and_exits_with_its_code(seeds_dir, tmp_path):
+    # the process ends without tearing its heap down (cli._exit_now): what it printed must still
+    # arrive whole, through pipes, with the command's exit code
+    out = tmp_path / "out"
+    done = subprocess.run([sys.executable, "-m", "graphx", "build", str(seeds_dir), "--out", str(out),
+                           "--no-export", "--json"], capture_output=True, text=True,
+                          env={**os.environ, "CI": "1"})
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["papers"] == 231
+    assert (out / "graphx.db").stat().st_size > 0
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"title": "A"}\n{"title": \n', encoding="utf-8")
+    failed = subprocess.run([sys.executable, "-m", "graphx", "build", str(bad), "--out", str(out)],
+                            capture_output=True, text=True, env={**os.environ, "CI": "1"})
+    assert failed.returncode == 1
+    assert failed.stderr.strip().splitlines() == [f"error: {bad}: invalid JSON on line 2 (Expecting value)"]
