@@ -13,7 +13,8 @@ Elsewhere (spawn) each batch is pickled to a worker.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from itertools import chain
 from typing import Any, TypeVar
 
 from graphx.atomic import interrupts_held
@@ -55,14 +56,21 @@ def ranges(count: int, jobs: int, per_job: int = 8, largest: int = 5000) -> list
 def map_batches(fn: Callable[[Sequence[T]], list[Any]], items: Sequence[T], jobs: int,
                 min_items: int = 2) -> list[Any]:
     """fn(items), computed in `jobs` processes when there are at least `min_items` items."""
+    return list(chain.from_iterable(iter_batches(fn, items, jobs, min_items)))
+
+
+def iter_batches(fn: Callable[[Sequence[T]], list[Any]], items: Sequence[T], jobs: int,
+                 min_items: int = 2) -> Iterator[list[Any]]:
+    """map_batches' result in parts, each given as soon as it is computed, in order: what the
+    caller does with one part runs while the processes compute the next ones."""
     if jobs <= 1 or len(items) < max(min_items, 2):
-        return list(fn(items))
+        yield list(fn(items))
+        return
     import gc
     import multiprocessing
 
     global _job
     bounds = ranges(len(items), jobs)
-    results: list[Any] = []
     if sys.platform.startswith("linux"):
         _job = (fn, items)
         gc.freeze()  # the children's garbage collector would otherwise copy every inherited page
@@ -70,15 +78,12 @@ def map_batches(fn: Callable[[Sequence[T]], list[Any]], items: Sequence[T], jobs
             with interrupts_held():
                 pool = multiprocessing.get_context("fork").Pool(jobs, initializer=_init_worker)
             with pool:
-                for part in pool.imap(_run_range, bounds):
-                    results.extend(part)
+                yield from pool.imap(_run_range, bounds)
         finally:
             gc.unfreeze()
             _job = None
-        return results
+        return
     with interrupts_held():
         pool = multiprocessing.get_context("spawn").Pool(jobs, initializer=_init_worker)
     with pool:
-        for part in pool.imap(_run_batch, [(fn, items[a:b]) for a, b in bounds]):
-            results.extend(part)
-    return results
+        yield from pool.imap(_run_batch, [(fn, items[a:b]) for a, b in bounds])

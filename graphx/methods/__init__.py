@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import chain
 
 from graphx.methods.catalog import CatalogEntry, load_catalog, slug
 from graphx.methods.discover import Introduced, discover
 from graphx.methods.matcher import Matcher, is_case_sensitive
 from graphx.model import Mention, Method
 from graphx.papers import Paper
-from graphx.parallel import map_batches
+from graphx.parallel import iter_batches
 from graphx.speed import no_gc
 
 __all__ = ["extract", "load_catalog", "Extraction"]
@@ -45,10 +46,12 @@ def extract_batch(batch: Sequence[tuple[str, str]], matcher: Matcher) -> list[li
 
 
 def _match_all(matcher: Matcher, papers: list[Paper], jobs: int,
-               threshold: int = PARALLEL_THRESHOLD) -> list[list[tuple[str, str]]]:
-    """extract_batch over every paper, in `jobs` processes when there are `threshold` or more."""
+               threshold: int = PARALLEL_THRESHOLD) -> Iterator[list[tuple[str, str]]]:
+    """extract_batch over every paper, in `jobs` processes when there are `threshold` or more;
+    each paper's pairs as soon as its batch is done."""
     texts = [(p.title, p.abstract) for p in papers]
-    return map_batches(functools.partial(extract_batch, matcher=matcher), texts, jobs, threshold)
+    return chain.from_iterable(
+        iter_batches(functools.partial(extract_batch, matcher=matcher), texts, jobs, threshold))
 
 
 _PARTS = re.compile(r"[-_ ]")
@@ -104,7 +107,7 @@ def _inner_methods(methods: dict[str, Method], by_form: dict[str, str], catalog_
     return inner
 
 
-def _mentions(papers: list[Paper], found: list[list[tuple[str, str]]],
+def _mentions(papers: list[Paper], found: Iterable[list[tuple[str, str]]],
               introduced: dict[str, list[str]], inner: dict[str, list[tuple[str, str]]]
               ) -> tuple[list[Mention], set[str]]:
     """Each paper's mentions: the methods found in it, the catalog methods inside those
@@ -175,8 +178,9 @@ def _extract(papers: list[Paper], catalog: list[CatalogEntry] | None, jobs: int,
             k = keys[name] = _key(name)
         return k
 
-    # discovery is per paper, so it runs over the same processes as matching
-    for claim in map_batches(discover, papers, jobs, parallel_threshold):
+    # discovery is per paper, so it runs over the same processes as matching; each batch's
+    # claims are taken while the next batches are discovered
+    for claim in chain.from_iterable(iter_batches(discover, papers, jobs, parallel_threshold)):
         names = [claim.name, *claim.aliases]
         method_id = _known(names, by_form, key)
         if method_id is None and claim.how == "compared" and any(
@@ -210,13 +214,14 @@ def _extract(papers: list[Paper], catalog: list[CatalogEntry] | None, jobs: int,
         methods[method_id].introduced_by = winner.paper_id
         introducer[method_id] = winner.paper_id
 
-    matcher = Matcher(forms.items(), sensitivity)
-    found = _match_all(matcher, papers, jobs, parallel_threshold)
     inner = _inner_methods(methods, by_form, catalog_ids)
     introduced: dict[str, list[str]] = {}  # paper id -> methods it introduces (one dict lookup per paper)
     for method_id, paper_id in introducer.items():
         introduced.setdefault(paper_id, []).append(method_id)
-    mentions, used = _mentions(papers, found, introduced, inner)
+    matcher = Matcher(forms.items(), sensitivity)
+    # each batch's mentions are built while the next batches are matched
+    mentions, used = _mentions(papers, _match_all(matcher, papers, jobs, parallel_threshold),
+                               introduced, inner)
     # keep every catalog method (so `graphx method X` can say "no papers") but only used discoveries
     kept = {k: m for k, m in methods.items() if m.origin != "discovered" or k in used}
     return Extraction(kept, mentions)
