@@ -32,6 +32,8 @@ FILE_MODE = 0o666 & ~_UMASK
 
 _pending: ContextVar[list[tuple[Path, Path]] | None] = ContextVar("pending_renames", default=None)
 _state = {"interrupted": False, "replaced": 0}
+# in a forked process writing files for its parent (`written_for_parent`): target -> temporary
+_given: ContextVar[dict[Path, Path] | None] = ContextVar("given_temporaries", default=None)
 
 
 def _on_interrupt(signum: int, frame: object) -> None:
@@ -73,6 +75,10 @@ def temporary(path: Path) -> Iterator[Path]:
 
     Raises OSError when it cannot be created (a missing or read-only folder, a full disk).
     """
+    given = _given.get()
+    if given is not None and path in given:
+        yield given[path]  # made, and removed on failure, by the parent
+        return
     name = None
     try:
         with interrupts_held():  # a Ctrl-C cannot fall between creating it and knowing its name
@@ -90,6 +96,9 @@ def temporary(path: Path) -> Iterator[Path]:
 
 def replace(tmp: Path, path: Path) -> None:
     """Rename the finished temporary file `tmp` over `path`, now or when `together()` ends."""
+    given = _given.get()
+    if given is not None and given.get(path) == tmp:
+        return  # the parent renames it
     pending = _pending.get()
     if pending is None:
         os.replace(tmp, path)
@@ -122,6 +131,19 @@ def together() -> Iterator[None]:
                 for left, _ in pending[done:]:
                     left.unlink(missing_ok=True)
                 raise GraphxError(f"{path}: cannot write ({exc.strerror or exc})") from None
+
+
+@contextmanager
+def written_for_parent(tmp: Path, path: Path) -> Iterator[None]:
+    """In a forked process (graphx.parallel.forked): the file for `path` is written into `tmp`,
+    a temporary file the parent made and renames (or removes) itself: `temporary(path)` gives
+    `tmp` and `replace(tmp, path)` leaves it. A child killed midway leaves nothing the parent
+    does not know of."""
+    token = _given.set({**(_given.get() or {}), path: tmp})
+    try:
+        yield
+    finally:
+        _given.reset(token)
 
 
 @contextmanager

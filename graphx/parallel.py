@@ -8,16 +8,24 @@ for any `fn` whose result on a list is the concatenation of its results on conse
 On Linux the workers are forked after the function and the list are set aside here, so they
 inherit both and are sent only (start, end) ranges; only the results travel back, pickled.
 Elsewhere (spawn) each batch is pickled to a worker.
+
+`forked(work)` runs one function in a forked process beside the caller's own work (the store's
+facts while the edges are derived, the exports of a large build), its error reported as one line.
 """
 
 from __future__ import annotations
 
+import gc
+import os
+import signal
 import sys
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from itertools import chain
 from typing import Any, TypeVar
 
 from graphx.atomic import interrupts_held
+from graphx.errors import GraphxError
 
 T = TypeVar("T")
 
@@ -87,3 +95,80 @@ def iter_batches(fn: Callable[[Sequence[T]], list[Any]], items: Sequence[T], job
         pool = multiprocessing.get_context("spawn").Pool(jobs, initializer=_init_worker)
     with pool:
         yield from pool.imap(_run_batch, [(fn, items[a:b]) for a, b in bounds])
+
+
+CAN_FORK = sys.platform.startswith("linux")  # where `forked` may be used
+
+
+class ChildError(GraphxError):
+    """What a forked process failed with, as one line. `complete` when it was a GraphxError,
+    whose message is meant for the user as it is (it names its file)."""
+
+    def __init__(self, message: str, complete: bool = False) -> None:
+        self.complete = complete
+        super().__init__(message)
+
+
+_frozen = [0]  # `forked` blocks open: the outermost one unfreezes
+
+
+@contextmanager
+def forked(work: Callable[[], object]) -> Iterator[None]:
+    """`work()` run in a forked process while the block runs; the block's end waits for it and
+    raises its error, if any, as a ChildError. An error in the block kills it instead.
+
+    The heap is frozen first (gc.freeze) and the child never collects: a collection would
+    touch, and so copy, every page it inherited. The child ignores Ctrl-C: the parent decides,
+    and kills it. Linux only (CAN_FORK).
+    """
+    read_end, write_end = os.pipe()
+    pid = 0
+    gc.freeze()
+    _frozen[0] += 1
+    try:
+        try:
+            with interrupts_held():  # the child must not take a Ctrl-C meant for the parent
+                try:
+                    pid = os.fork()
+                    if pid == 0:  # pragma: no cover - the child (coverage does not follow forks)
+                        _run_child(work, read_end, write_end)  # never returns
+                finally:
+                    os.close(write_end)
+            yield
+            with os.fdopen(read_end, "rb", closefd=False) as pipe:
+                report = pipe.read().decode(errors="replace")  # until the child exits
+            _, status = os.waitpid(pid, 0)
+            pid = 0
+        except BaseException:  # also a Ctrl-C at the fork or while waiting: the child goes too
+            if pid:
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+            raise
+        finally:
+            os.close(read_end)
+    finally:
+        _frozen[0] -= 1
+        if not _frozen[0]:
+            gc.unfreeze()
+    if status or report:
+        complete, message = report[:1] == "!", report[1:]
+        raise ChildError(message or f"the writing process ended with status "
+                         f"{os.waitstatus_to_exitcode(status)}", complete)
+
+
+def _run_child(work: Callable[[], object], read_end: int, write_end: int) -> None:  # pragma: no cover
+    status = 0
+    try:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # (a Ctrl-C held back is dropped)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+        os.close(read_end)
+        gc.disable()
+        work()
+    except BaseException as exc:  # noqa: BLE001 - reported to the parent through the pipe
+        status = 1
+        text = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        text = " ".join((text or type(exc).__name__).split())  # one line
+        flag = "!" if isinstance(exc, GraphxError) else "-"
+        os.write(write_end, (flag + text).encode()[:1000])
+    finally:
+        os._exit(status)

@@ -160,9 +160,10 @@ def _build_graph(report: ReadReport, db_path: Path | None, catalog_files: Sequen
     papers, duplicates = merge_papers(records)
     jobs = jobs if jobs is not None else (os.cpu_count() or 1)
     # a large build with a store and nothing to fetch derives its edges while the rest of the
-    # store is written (store.save): the two longest single-core steps share two cores
-    overlap = (db_path is not None and not github and not citations and jobs > 1
-               and len(papers) >= OVERLAP_THRESHOLD)
+    # store is written (store.save): the two longest single-core steps share two cores; any
+    # large build writes its exports two at a time (pipeline.save)
+    large = jobs > 1 and len(papers) >= OVERLAP_THRESHOLD
+    overlap = db_path is not None and not github and not citations and large
     graph = assemble(papers, catalog_files, jobs, previous, edges=not overlap)
     graph.sources = ([*previous.sources] if previous else []) + [
         {"source": r.source, "format": r.format, "papers": r.papers, "error": r.error}
@@ -176,14 +177,17 @@ def _build_graph(report: ReadReport, db_path: Path | None, catalog_files: Sequen
     if citations:
         result.warnings.extend(enrich_citations(graph, http_config, citation_rate, on_progress))
     if db_path is not None:
-        result.db_path, result.outputs = save(graph, db_path, exports, derive=overlap)
+        result.db_path, result.outputs = save(graph, db_path, exports, derive=overlap,
+                                              parallel=large)
     return result
 
 
 def save(graph: Graph, db_path: Path, exports: Sequence[str] = ("html", "graphml", "json"),
-         derive: bool = False) -> tuple[Path, list[Path]]:
+         derive: bool = False, parallel: bool = False) -> tuple[Path, list[Path]]:
     """Save the store, then the default exports beside it. With `derive`, the graph's edges
-    are derived first, while the rest of the store is written."""
+    are derived first, while the rest of the store is written. With `parallel` (a large
+    graph, several cores), a forked process writes one export while this one writes the others
+    (export.exports_aside)."""
     outputs: list[Path] = []
     # the time the store records, set here so the exports (written from this graph, not from
     # the store) say it too; an enriched store keeps the time it was built
@@ -194,7 +198,7 @@ def save(graph: Graph, db_path: Path, exports: Sequence[str] = ("html", "graphml
         if exports:
             from graphx import export
 
-            outputs = export.write_default_exports(graph, db_path.parent, exports)
+            outputs = export.write_default_exports(graph, db_path.parent, exports, parallel)
     return saved, outputs
 
 
@@ -208,7 +212,8 @@ def updating(db: str | Path) -> Iterator[Graph]:
         graph = store.load(db)
         yield graph
         exports = [name for name in ("html", "graphml", "json") if (db.parent / f"graph.{name}").exists()]
-        save(graph, db, exports)
+        save(graph, db, exports, parallel=(os.cpu_count() or 1) > 1
+             and len(graph.papers) >= OVERLAP_THRESHOLD)
 
 
 def enrich_github(graph: Graph, config: HttpConfig | None = None,

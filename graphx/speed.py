@@ -23,7 +23,9 @@ def no_gc() -> Iterator[None]:
         # the block's objects are long-lived: straight into the oldest generation (freeze and
         # unfreeze move lists, O(1)) instead of a young collection walking every one of them
         # at the next allocation (~2.5 µs per paper read)
+        frozen = gc.get_freeze_count()  # a forked process is running (parallel.forked)
         gc.freeze()
-        gc.unfreeze()
+        if not frozen:  # else all stay frozen until that process ends
+            gc.unfreeze()
         if enabled:
             gc.enable()

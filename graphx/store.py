@@ -20,12 +20,8 @@ interrupted build leaves the previous store intact.
 
 from __future__ import annotations
 
-import gc
 import json
-import os
-import signal
 import sqlite3
-import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
@@ -35,7 +31,7 @@ from json.encoder import encode_basestring
 from pathlib import Path
 from typing import Any
 
-from graphx import __version__, atomic
+from graphx import __version__, atomic, parallel
 from graphx.errors import StoreError
 from graphx.model import Edge, Graph, Mention, Method, Repo
 from graphx.papers import Paper
@@ -106,13 +102,16 @@ def save(graph: Graph, path: str | Path,
         raise StoreError(f"{path.parent}: cannot write the store ({exc.strerror or exc})") from None
     try:
         with atomic.temporary(path) as tmp:
-            if derive_edges is not None and overlap and sys.platform.startswith("linux"):
-                with _facts_written_aside(tmp, graph):
-                    graph.edges = derive_edges(graph)
-                    # the rows too, while the writer still works: afterwards it is only SQLite
-                    with no_gc():
-                        batches, rest = _edge_rows(graph)
-                        edge_rows = (list(batches), rest)
+            if derive_edges is not None and overlap and parallel.CAN_FORK:
+                try:
+                    with parallel.forked(lambda: _write_facts_to(tmp, graph)):
+                        graph.edges = derive_edges(graph)
+                        # the rows too, while the writer still works: afterwards it is only SQLite
+                        with no_gc():
+                            batches, rest = _edge_rows(graph)
+                            edge_rows = (list(batches), rest)
+                except parallel.ChildError as exc:
+                    raise sqlite3.OperationalError(str(exc)) from None
                 conn = sqlite3.connect(tmp)
                 try:
                     _prepare(conn)
@@ -135,43 +134,17 @@ def save(graph: Graph, path: str | Path,
     return path
 
 
-@contextmanager
-def _facts_written_aside(tmp: Path, graph: Graph) -> Iterator[None]:
-    """Everything of `graph` but its edges written to `tmp` by a forked process while the block
-    runs; its error, if any, raised here when the block ends."""
-    read_end, write_end = os.pipe()
-    with atomic.interrupts_held():  # the child must not take a Ctrl-C meant for the parent
-        pid = os.fork()
-    if pid == 0:  # pragma: no cover - the child (coverage does not follow forks)
-        status = 0
-        try:
-            os.close(read_end)
-            gc.disable()  # a collection would touch, and so copy, every page of the parent's heap
-            signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides, and kills us
-            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
-            conn = sqlite3.connect(tmp)
-            _prepare(conn)
-            _write_facts(conn, graph)
-            conn.close()
-        except BaseException as exc:  # noqa: BLE001 - reported to the parent through the pipe
-            status = 1
-            text = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-            os.write(write_end, (text or type(exc).__name__).encode()[:1000])
-        finally:
-            os._exit(status)
-    os.close(write_end)
+def _write_facts_to(tmp: Path, graph: Graph) -> None:
+    """Everything of `graph` but its edges, written to a new store at `tmp` (in a forked
+    process, see `save`)."""
+    conn = sqlite3.connect(tmp)
     try:
-        yield
-    except BaseException:
-        os.kill(pid, signal.SIGKILL)
-        os.waitpid(pid, 0)
-        os.close(read_end)
-        raise
-    with os.fdopen(read_end, "rb") as pipe:
-        message = pipe.read().decode(errors="replace")  # until the child exits
-    _, status = os.waitpid(pid, 0)
-    if status or message:
-        raise sqlite3.OperationalError(message or f"the writing process ended with status {status}")
+        _prepare(conn)
+        _write_facts(conn, graph)
+    finally:
+        conn.close()
+
+
 def check_replaceable(path: Path) -> None:
     """Never replace a file that is not a graphx store (a typo in --db must not eat a file)."""
     if path.is_dir():

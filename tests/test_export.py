@@ -139,6 +139,88 @@ def test_a_failed_export_leaves_the_previous_file(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["graph.html"]
 
 
+# ---- exports of a large build, written side by side by forked processes -----------------------
+
+EXPORT_FILES = ("graph.html", "graph.graphml", "graph.json")
+
+
+@pytest.fixture
+def fixed_clock(monkeypatch):
+    """Every build at the same `built_at` (the HTML shows it), so two builds can be compared."""
+    from datetime import datetime, timezone
+
+    from graphx import pipeline
+
+    class Fixed(datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return datetime(2026, 1, 2, 3, 4, 5, tzinfo=timezone.utc)
+
+    monkeypatch.setattr(pipeline, "datetime", Fixed)
+
+
+def test_a_large_build_writes_its_exports_side_by_side_byte_for_byte(seeds_dir, tmp_path,
+                                                                     monkeypatch, fixed_clock):
+    from graphx import atomic, parallel, pipeline
+
+    pipeline.build([seeds_dir], out=tmp_path / "one", jobs=1)
+    forks = []
+    real_fork = os.fork
+
+    def counted_fork():
+        pid = real_fork()
+        if pid:
+            forks.append(pid)
+        return pid
+
+    monkeypatch.setattr(os, "fork", counted_fork)
+    monkeypatch.setattr(pipeline, "OVERLAP_THRESHOLD", 1)  # the seeds count as a large build
+    two = pipeline.build([seeds_dir], out=tmp_path / "two", jobs=2)
+    assert len(forks) == 2  # the store's facts, then JSON beside this process's HTML and GraphML
+    for name in EXPORT_FILES:
+        assert (tmp_path / "two" / name).read_bytes() == (tmp_path / "one" / name).read_bytes(), name
+    assert two.outputs == [tmp_path / "two" / name for name in EXPORT_FILES]
+    assert sorted(p.name for p in (tmp_path / "two").iterdir()) == sorted(
+        [".graphx.lock", "graphx.db", *EXPORT_FILES])  # no temporary file left
+    for name in EXPORT_FILES:  # the files the forked processes wrote get a plain file's mode
+        assert (tmp_path / "two" / name).stat().st_mode & 0o777 == atomic.FILE_MODE
+    assert parallel._frozen == [0]
+
+
+def test_small_builds_and_one_job_write_their_exports_in_one_process(seeds_dir, tmp_path,
+                                                                     monkeypatch, fixed_clock):
+    from graphx import pipeline
+
+    def no_fork():
+        raise AssertionError("forked")
+
+    monkeypatch.setattr(os, "fork", no_fork)
+    pipeline.build([seeds_dir], out=tmp_path / "small", jobs=2)  # 231 papers: below the threshold
+    monkeypatch.setattr(pipeline, "OVERLAP_THRESHOLD", 1)
+    pipeline.build([seeds_dir], out=tmp_path / "one-job", jobs=1)
+    for name in EXPORT_FILES:
+        assert (tmp_path / "small" / name).read_bytes() == (tmp_path / "one-job" / name).read_bytes()
+
+
+def test_exports_written_aside_are_renamed_with_the_rest_of_the_build_or_not_at_all(
+        seed_build, tmp_path):
+    from graphx import atomic
+    from graphx.export import write_default_exports
+
+    folder = tmp_path / "out"
+    folder.mkdir()
+    for name in EXPORT_FILES:
+        (folder / name).write_text("previous")
+    with pytest.raises(RuntimeError), atomic.together():
+        write_default_exports(seed_build.graph, folder, ("html", "graphml", "json"), parallel=True)
+        # every file written, none renamed yet: they wait for the end of the build, which fails
+        assert len([p for p in folder.iterdir() if p.name.endswith(".tmp")]) == 3
+        assert all((folder / name).read_text() == "previous" for name in EXPORT_FILES)
+        raise RuntimeError("the build fails after its exports")
+    assert sorted(p.name for p in folder.iterdir()) == sorted(EXPORT_FILES)
+    assert all((folder / name).read_text() == "previous" for name in EXPORT_FILES)
+
+
 def test_unknown_format_is_a_one_line_error(seed_build, tmp_path):
     with pytest.raises(GraphxError, match="unknown export format 'pdf'"):
         write(seed_build.graph, "pdf", tmp_path / "x.pdf")

@@ -126,17 +126,22 @@ def holds_lock(process: subprocess.Popen, out: Path) -> bool:
     return lock_file.exists() and lock_file.read_text().strip() == str(process.pid)
 
 
-@pytest.mark.parametrize("moment", ["mid-build", "during parallel extraction", "while writing"])
+@pytest.mark.parametrize("moment", ["mid-build", "during parallel extraction", "while writing",
+                                    "while processes write the exports"])
 def test_ctrl_c_leaves_the_previous_build_and_prints_one_line(previous, slow_corpus, moment):
     out, before = previous
     build = start_build(slow_corpus, out, "--jobs", "2")
     if moment == "mid-build":
         wait_for(lambda: holds_lock(build, out))  # reading done, the graph being built
-    elif moment == "during parallel extraction":
+    elif moment in ("during parallel extraction", "while processes write the exports"):
         if not Path(f"/proc/{build.pid}/task").is_dir():
             build.kill()
             pytest.skip("needs /proc to see the worker processes")
-        wait_for(lambda: has_workers(build))
+        if moment == "during parallel extraction":
+            wait_for(lambda: has_workers(build))
+        else:  # 6,000 papers on two cores: GraphML and JSON are written by forked processes
+            wait_for(lambda: has_workers(build) and any(
+                p.name.startswith(".graph.json.") for p in out.iterdir()))
     else:
         wait_for(lambda: writing_last_export(out))
     os.killpg(build.pid, signal.SIGINT)  # what Ctrl-C in a terminal does: the whole group
@@ -145,6 +150,15 @@ def test_ctrl_c_leaves_the_previous_build_and_prints_one_line(previous, slow_cor
     assert stderr == "error: interrupted; the previous store and exports are unchanged\n"
     assert_intact(out, before)
     assert not writing_started(out)  # its temporary files were removed on the way out
+    wait_for(lambda: group_ended(build.pid), timeout=5)  # and its processes killed
+
+
+def group_ended(group: int) -> bool:
+    try:
+        os.killpg(group, 0)
+    except ProcessLookupError:
+        return True
+    return False
 
 
 @pytest.mark.parametrize("moment", ["mid-build", "while writing"])
@@ -287,6 +301,63 @@ def test_a_full_disk_gets_one_line_and_keeps_every_previous_file(previous, monke
     assert result.exit_code == 1, result.output
     assert result.stderr == expected
     assert not writing_started(out)
+    monkeypatch.undo()
+    assert_intact(out, before)
+
+
+@pytest.mark.parametrize("fault", ["full disk", "bug"])
+def test_an_export_process_that_fails_gets_one_line_naming_its_file(previous, monkeypatch, fault,
+                                                                    seeds_dir):
+    # a large build on two cores writes its JSON in a forked process (which inherits the patched
+    # writer) while it writes the HTML and GraphML itself
+    from graphx import pipeline
+
+    out, before = previous
+    monkeypatch.setattr(pipeline, "OVERLAP_THRESHOLD", 1)
+    if fault == "full disk":
+        def half_written(handle, *args):
+            handle.write('{"graphx": ')
+            disk_full()
+
+        monkeypatch.setattr("graphx.export.json._write_document", half_written)
+        expected = f"error: {out / 'graph.json'}: cannot write (No space left on device)\n"
+    else:
+        def bug(*args, **kwargs):
+            raise ZeroDivisionError("division by zero")
+
+        monkeypatch.setattr("graphx.export.json._write_document", bug)
+        expected = f"error: {out / 'graph.json'}: cannot write (division by zero)\n"
+    result = runner.invoke(app, ["build", str(seeds_dir), "--out", str(out), "--jobs", "2"])
+    assert result.exit_code == 1, result.output
+    assert result.stderr == expected
+    assert not writing_started(out), sorted(p.name for p in out.iterdir())
+    monkeypatch.undo()
+    assert_intact(out, before)
+
+
+def test_an_export_failing_beside_the_export_processes_stops_them(previous, monkeypatch,
+                                                                   seeds_dir):
+    from graphx import pipeline
+
+    out, before = previous
+    monkeypatch.setattr(pipeline, "OVERLAP_THRESHOLD", 1)
+    monkeypatch.setattr("graphx.export.json._write_document", lambda *args: time.sleep(120))
+
+    def partly_written(graph, path, *args, **kwargs):
+        from graphx.export import atomic_write
+
+        def write(tmp):
+            tmp.write_text("<html>half a page")
+            disk_full()
+        return atomic_write(path, write)
+
+    monkeypatch.setattr("graphx.export.html.write_html", partly_written)  # in this process
+    started = time.monotonic()
+    result = runner.invoke(app, ["build", str(seeds_dir), "--out", str(out), "--jobs", "2"])
+    assert result.exit_code == 1, result.output
+    assert result.stderr == f"error: {out / 'graph.html'}: cannot write (No space left on device)\n"
+    assert time.monotonic() - started < 60  # the sleeping JSON process was killed, not awaited
+    assert not writing_started(out), sorted(p.name for p in out.iterdir())
     monkeypatch.undo()
     assert_intact(out, before)
 
