@@ -152,8 +152,11 @@ def forked(work: Callable[[], object]) -> Iterator[None]:
             gc.unfreeze()
     if status or report:
         complete, message = report[:1] == "!", report[1:]
-        raise ChildError(message or f"the writing process ended with status "
-                         f"{os.waitstatus_to_exitcode(status)}", complete)
+        if not message:  # it died without a word: the out-of-memory killer, a kill -9
+            code = os.waitstatus_to_exitcode(status)
+            message = (f"the writing process was killed by signal {-code}" if code < 0
+                       else f"the writing process ended with status {code}")
+        raise ChildError(message, complete)
 
 
 def _run_child(work: Callable[[], object], read_end: int, write_end: int) -> None:  # pragma: no cover

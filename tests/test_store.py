@@ -166,3 +166,33 @@ def test_a_large_build_on_two_cores_stores_what_a_one_core_build_does(seeds_dir,
     two = pipeline.build([seeds_dir], out=tmp_path / "two", jobs=2, exports=("json",))
     assert _table_rows(two.db_path) == _table_rows(one.db_path)
     assert two.graph.edges == one.graph.edges and two.summary()["edges"] == one.summary()["edges"]
+
+
+def test_a_forked_process_reports_its_error_as_one_line_and_its_death_by_status():
+    import os
+    import signal
+
+    from graphx import parallel
+    from graphx.errors import GraphxError
+
+    def fails():
+        raise ValueError("a message\non two lines")
+
+    with pytest.raises(parallel.ChildError) as error, parallel.forked(fails):
+        pass
+    assert (str(error.value), error.value.complete) == ("a message on two lines", False)
+
+    def user_error():
+        raise GraphxError("out/graph.json: cannot write (No space left on device)")
+
+    with pytest.raises(parallel.ChildError) as error, parallel.forked(user_error):
+        pass
+    assert error.value.complete  # a message for the user as it is
+
+    with pytest.raises(parallel.ChildError) as error, parallel.forked(
+            lambda: os.kill(os.getpid(), signal.SIGKILL)):
+        pass
+    assert str(error.value) == "the writing process was killed by signal 9"
+    with parallel.forked(lambda: None):  # a process that succeeds: nothing raised
+        pass
+    assert parallel._frozen == [0]
