@@ -30,6 +30,30 @@ def test_build_writes_the_default_exports(seed_build):
         assert (folder / name).stat().st_size > 0
 
 
+def test_a_build_lays_its_graph_out_once_and_gephi_gets_the_pages_positions(seeds_dir, tmp_path,
+                                                                            monkeypatch):
+    import xml.etree.ElementTree as ET
+
+    from graphx import pipeline
+    from graphx.export import html
+
+    layouts = []
+    real_layout = html.layout
+    monkeypatch.setattr(html, "layout", lambda *a, **k: layouts.append(1) or real_layout(*a, **k))
+    pipeline.build([seeds_dir], out=tmp_path, jobs=1)
+    assert len(layouts) == 1  # the HTML page and the GraphML's x/y share one layout
+    page = embedded_data((tmp_path / "graph.html").read_text(encoding="utf-8"))
+    assert page["meta"]["title"] == "graphx: 231 papers"
+    ns = {"g": "http://graphml.graphdrawing.org/xmlns"}
+    root = ET.parse(tmp_path / "graph.graphml").getroot()
+    keys = {k.get("attr.name"): k.get("id") for k in root.iterfind("g:key", ns)}
+    gephi = {}
+    for node in root.iterfind("g:graph/g:node", ns):
+        data = {d.get("key"): d.text for d in node.iterfind("g:data", ns)}
+        gephi[node.get("id")] = (float(data[keys["x"]]), float(data[keys["y"]]))
+    assert gephi == {n["id"]: (n["x"], n["y"]) for n in page["nodes"]}
+
+
 def test_html_is_self_contained(seed_build):
     page = (seed_build.db_path.parent / "graph.html").read_text(encoding="utf-8")
     # nothing is loaded from anywhere: no external script, style, image or font

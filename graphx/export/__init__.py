@@ -158,7 +158,9 @@ def write_default_exports(graph: Graph, folder: Path, formats: Sequence[str],
     processes while this one writes the last (see `exports_aside`): the same files, in about
     half the time on two cores.
     """
-    with exports_aside(graph, folder, formats if parallel else ()) as aside:
+    from graphx.export.html import shared_page_data
+
+    with exports_aside(graph, folder, formats if parallel else ()) as aside, shared_page_data():
         for name in formats:
             if name not in aside:
                 _write_default(graph, folder, name)
