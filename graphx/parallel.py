@@ -74,7 +74,6 @@ def iter_batches(fn: Callable[[Sequence[T]], list[Any]], items: Sequence[T], job
     if jobs <= 1 or len(items) < max(min_items, 2):
         yield list(fn(items))
         return
-    import gc
     import multiprocessing
 
     global _job

@@ -154,9 +154,9 @@ def write_default_exports(graph: Graph, folder: Path, formats: Sequence[str],
                           parallel: bool = False) -> list[Path]:
     """The exports `graphx build` writes next to the store (the default view for HTML).
 
-    With `parallel` (a large build on several cores), all but one are written by forked
-    processes while this one writes the last (see `exports_aside`): the same files, in about
-    half the time on two cores.
+    With `parallel` (a large build on several cores), a forked process writes the JSON while
+    this one writes the others (see `exports_aside`): the same files, 9.6 -> 5.9 s at 100k
+    papers. The HTML page and the GraphML's x/y share one layout (`html.shared_page_data`).
     """
     from graphx.export.html import shared_page_data
 
