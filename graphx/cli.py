@@ -141,6 +141,7 @@ def build(
                 add=add, strict=strict, exports=() if no_export else ("html", "graphml", "json"),
                 on_progress=advance, github=github, citations=citations, citation_rate=rate,
                 http_config=_http_config(offline, refresh, cache_dir, cache_expire),
+                on_stage=advance.stage,
             )
     except pipeline.NothingRead as exc:
         if len(exc.report.errors) > 1:  # one source: the error line itself names it

@@ -9,7 +9,7 @@ import json
 import os
 import re
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -92,11 +92,24 @@ def error(message: str) -> None:
     console(stderr=True).print(f"[red]error:[/red] {_one_line(message)}")
 
 
+class _Steps:
+    """What `progress` yields: `advance(label)` moves the bar one step; `advance.stage(name)`
+    names what the work does now ("Finding methods"), for steps that have no count."""
+
+    def __init__(self, advance: Callable[[str | None], None] = lambda label=None: None,
+                 stage: Callable[[str], None] = lambda name: None) -> None:
+        self._advance, self.stage = advance, stage
+
+    def __call__(self, label: str | None = None) -> None:
+        self._advance(label)
+
+
 @contextmanager
 def progress(description: str, total: int | None = None) -> Iterator[Any]:
-    """A progress bar on a terminal; a silent stand-in otherwise. Yields an `advance(label)`."""
+    """A progress bar on a terminal; a silent stand-in otherwise. Yields an `advance(label)`
+    (with `.stage(name)`, see _Steps)."""
     if not show_progress():
-        yield lambda label=None: None
+        yield _Steps()
         return
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
@@ -108,4 +121,7 @@ def progress(description: str, total: int | None = None) -> Iterator[Any]:
         def advance(label: str | None = None) -> None:
             bar.update(task, advance=1, label=(label or "")[-60:])
 
-        yield advance
+        def stage(name: str) -> None:
+            bar.update(task, description=name, label="")
+
+        yield _Steps(advance, stage)

@@ -91,9 +91,13 @@ def _canonical_repos(papers: list[Paper], known: dict[str, Repo]) -> dict[str, R
 
 
 def assemble(papers: list[Paper], catalog_files: Sequence[str | Path] = (), jobs: int | None = None,
-             previous: Graph | None = None, edges: bool = True) -> Graph:
+             previous: Graph | None = None, edges: bool = True,
+             on_stage: Callable[[str], None] | None = None) -> Graph:
     """Extract methods and derive edges (unless `edges` is false: only the `cites` edges of
-    `previous` are kept) for merged papers. Pure: nothing is read or written."""
+    `previous` are kept) for merged papers. Pure: nothing is read or written. `on_stage` is told
+    the name of each step as it starts."""
+    stage = on_stage or _quiet
+    stage("Finding methods")
     catalog = methods_module.load_catalog(list(catalog_files))
     jobs = jobs if jobs is not None else (os.cpu_count() or 1)
     extraction = methods_module.extract(papers, catalog, jobs=jobs)
@@ -102,8 +106,13 @@ def assemble(papers: list[Paper], catalog_files: Sequence[str | Path] = (), jobs
     if previous is not None:
         graph.edges = [e for e in previous.edges if e.kind == "cites"]
     if edges:
+        stage("Linking papers")
         graph.edges = derive_edges(graph)
     return graph
+
+
+def _quiet(name: str) -> None:
+    pass
 
 
 def build(
@@ -121,6 +130,7 @@ def build(
     citations: bool = False,
     citation_rate: float = 1.0,
     http_config: HttpConfig | None = None,
+    on_stage: Callable[[str], None] | None = None,
 ) -> BuildResult:
     """Read `sources`, build the graph and (when `out` or `db` is given) save the store and exports.
 
@@ -136,7 +146,8 @@ def build(
         raise NothingRead(report)
     options = dict(catalog_files=catalog_files, jobs=jobs, add=add, exports=exports,
                    on_progress=on_progress, github=github, citations=citations,
-                   citation_rate=citation_rate, http_config=http_config)
+                   citation_rate=citation_rate, http_config=http_config,
+                   on_stage=on_stage or _quiet)
     if db_path is None:
         return _build_graph(report, None, **options)
     store.check_replaceable(db_path)  # before the work (and any lock file), not after it
@@ -148,10 +159,12 @@ def build(
 def _build_graph(report: ReadReport, db_path: Path | None, catalog_files: Sequence[str | Path],
                  jobs: int | None, add: bool, exports: Sequence[str],
                  on_progress: Callable[[str], None] | None, github: bool, citations: bool,
-                 citation_rate: float, http_config: HttpConfig | None) -> BuildResult:
+                 citation_rate: float, http_config: HttpConfig | None,
+                 on_stage: Callable[[str], None]) -> BuildResult:
     previous = None
     records = list(report.records)
     if add and db_path is not None and db_path.exists():
+        on_stage("Loading the store")
         previous = store.load(db_path)
         records = previous.papers + records
     if not records:
@@ -164,7 +177,7 @@ def _build_graph(report: ReadReport, db_path: Path | None, catalog_files: Sequen
     # large build writes its exports two at a time (pipeline.save)
     large = jobs > 1 and len(papers) >= OVERLAP_THRESHOLD
     overlap = db_path is not None and not github and not citations and large
-    graph = assemble(papers, catalog_files, jobs, previous, edges=not overlap)
+    graph = assemble(papers, catalog_files, jobs, previous, edges=not overlap, on_stage=on_stage)
     graph.sources = ([*previous.sources] if previous else []) + [
         {"source": r.source, "format": r.format, "papers": r.papers, "error": r.error}
         for r in report.results
@@ -173,10 +186,13 @@ def _build_graph(report: ReadReport, db_path: Path | None, catalog_files: Sequen
     if previous is not None:
         result.added = len(papers) - len(previous.papers)
     if github:
+        on_stage("GitHub")
         result.warnings.extend(enrich_github(graph, http_config, on_progress))
     if citations:
+        on_stage("Semantic Scholar")
         result.warnings.extend(enrich_citations(graph, http_config, citation_rate, on_progress))
     if db_path is not None:
+        on_stage("Linking papers, saving" if overlap else "Saving")
         result.db_path, result.outputs = save(graph, db_path, exports, derive=overlap,
                                               parallel=large)
     return result

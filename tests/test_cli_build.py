@@ -130,3 +130,27 @@ def test_build_as_a_process_prints_everything_and_exits_with_its_code(seeds_dir,
                             capture_output=True, text=True, env={**os.environ, "CI": "1"})
     assert failed.returncode == 1
     assert failed.stderr.strip().splitlines() == [f"error: {bad}: invalid JSON on line 2 (Expecting value)"]
+
+
+def test_a_build_names_each_step_as_it_starts(seeds_dir, tmp_path, monkeypatch):
+    # what the progress bar shows after "Reading": a long build is never silent about what it does
+    from graphx import output, pipeline
+
+    stages: list[str] = []
+    pipeline.build([seeds_dir], out=tmp_path / "small", jobs=1, on_stage=stages.append)
+    assert stages == ["Finding methods", "Linking papers", "Saving"]
+    stages.clear()
+    pipeline.build([seeds_dir], out=tmp_path / "small", jobs=1, add=True, on_stage=stages.append)
+    assert stages == ["Loading the store", "Finding methods", "Linking papers", "Saving"]
+    monkeypatch.setattr(pipeline, "OVERLAP_THRESHOLD", 1)  # a large build: edges derived while saving
+    stages.clear()
+    pipeline.build([seeds_dir], out=tmp_path / "large", jobs=2, exports=(), on_stage=stages.append)
+    assert stages == ["Finding methods", "Linking papers, saving"]
+    # the bar a person sees takes the names; the stand-in for pipes and CI ignores them
+    monkeypatch.setattr(output, "show_progress", lambda: True)
+    with output.progress("Reading") as advance:
+        advance("a.jsonl")
+        advance.stage("Finding methods")
+    monkeypatch.setattr(output, "show_progress", lambda: False)
+    with output.progress("Reading") as advance:
+        advance.stage("Saving")
