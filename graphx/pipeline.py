@@ -165,7 +165,7 @@ def _build_graph(report: ReadReport, db_path: Path | None, catalog_files: Sequen
     records = list(report.records)
     if add and db_path is not None and db_path.exists():
         on_stage("Loading the store")
-        previous = store.load(db_path)
+        previous = store.load(db_path, derived=False)  # what is derived is derived again
         records = previous.papers + records
     if not records:
         raise NothingRead(report)

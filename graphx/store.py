@@ -360,10 +360,13 @@ def linked_repos(conn: sqlite3.Connection) -> Iterator[Repo]:
         yield repo_from_row(row)
 
 
-def load(path: str | Path) -> Graph:
-    """Read a whole store back into a Graph (for --add and the Python API)."""
+def load(path: str | Path, derived: bool = True) -> Graph:
+    """Read a whole store back into a Graph (for the Python API). Without `derived`, only what a
+    build cannot derive again (for --add): papers, repos, sources, meta and `cites` edges; no
+    methods, mentions or derived edges (at 100k papers 1.8M rows, ~0.5 GiB as objects)."""
     with opened(path) as conn:
-        return read_graph(conn)
+        with no_gc():  # millions of rows become objects without cycles
+            return _read(conn, subset=False, derived=derived)
 
 
 def read_graph(conn: sqlite3.Connection, paper_ids: Iterable[str] | None = None) -> Graph:
@@ -387,8 +390,9 @@ def id_table(conn: sqlite3.Connection, name: str, ids: Iterable[str]) -> None:
     conn.executemany(f"INSERT OR IGNORE INTO {name} VALUES (?)", ((i,) for i in ids))
 
 
-def _read(conn: sqlite3.Connection, subset: bool) -> Graph:
-    """The Graph of the whole store, or (`subset`) of the papers in the temporary table `keep`."""
+def _read(conn: sqlite3.Connection, subset: bool, derived: bool = True) -> Graph:
+    """The Graph of the whole store, or (`subset`) of the papers in the temporary table `keep`;
+    without `derived`, no methods, mentions or edges but `cites` (see `load`)."""
     of_kept = " WHERE paper_id IN keep" if subset else ""
     sources: dict[str, list[str]] = {}
     for row in conn.execute(f"SELECT paper_id, source FROM paper_sources{of_kept} ORDER BY rowid"):
@@ -403,7 +407,7 @@ def _read(conn: sqlite3.Connection, subset: bool) -> Graph:
     ]
     methods = {}
     used = " WHERE id IN (SELECT method_id FROM mentions WHERE paper_id IN keep)" if subset else ""
-    for row in conn.execute(f"SELECT * FROM methods{used} ORDER BY rowid"):
+    for row in conn.execute(f"SELECT * FROM methods{used} ORDER BY rowid") if derived else ():
         method = method_from_row(row)
         methods[method.id] = method
     plain = conn.cursor()
@@ -412,11 +416,13 @@ def _read(conn: sqlite3.Connection, subset: bool) -> Graph:
         Mention(paper_id, method_id, bool(introduces), surface)
         for paper_id, method_id, introduces, surface in plain.execute(
             f"SELECT paper_id, method_id, introduces, surface FROM mentions{of_kept} ORDER BY rowid")
-    ]
+    ] if derived else []
     linked = " WHERE name IN (SELECT repo FROM paper_repos WHERE paper_id IN keep)" if subset else ""
     repos = {r["name"]: repo_from_row(r)
              for r in conn.execute(f"SELECT * FROM repos{linked} ORDER BY rowid")}
     among = " WHERE source IN keep AND target IN keep" if subset else ""
+    if not derived:
+        among = f"{among} {'AND' if among else 'WHERE'} kind = 'cites'"
     edges = [
         Edge(source, target, kind, weight, _string_list(methods_json))
         for source, target, kind, weight, methods_json in plain.execute(

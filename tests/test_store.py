@@ -196,3 +196,36 @@ def test_a_forked_process_reports_its_error_as_one_line_and_its_death_by_status(
     with parallel.forked(lambda: None):  # a process that succeeds: nothing raised
         pass
     assert parallel._frozen == [0]
+
+
+def test_adding_sources_builds_the_store_a_single_build_would_and_keeps_citations(seeds_dir,
+                                                                                  tmp_path):
+    # --add reads back only what it cannot derive (papers, repos, sources, cites edges) and
+    # derives methods, mentions and the other edges again over the whole corpus
+    from graphx import pipeline
+    from graphx.model import Edge
+
+    files = sorted(seeds_dir.iterdir())
+    whole = pipeline.build(files, out=tmp_path / "whole", jobs=1, exports=())
+    out = tmp_path / "added"
+    first = pipeline.build(files[:2], out=out, jobs=1, exports=())
+    a, b = first.graph.papers[0].id, first.graph.papers[1].id
+    with pipeline.updating(out / "graphx.db") as graph:
+        graph.edges.append(Edge(a, b, "cites", 1.0, []))
+    added = pipeline.build(files[2:], out=out, jobs=1, add=True, exports=())
+    assert added.added == len(whole.graph.papers) - len(first.graph.papers)
+
+    def parts(graph):
+        return ([(p.id, p.title, p.abstract, p.sources, p.repos) for p in graph.papers],
+                sorted((m.id, m.name, m.aliases, m.introduced_by) for m in graph.methods.values()),
+                [(m.paper_id, m.method_id, m.introduces, m.surface) for m in graph.mentions],
+                [(e.source, e.target, e.kind, e.weight, e.methods) for e in graph.edges
+                 if e.kind != "cites"])
+
+    rebuilt = store.load(out / "graphx.db")
+    assert parts(rebuilt) == parts(store.load(tmp_path / "whole" / "graphx.db"))
+    assert [(e.source, e.target) for e in rebuilt.edges if e.kind == "cites"] == [(a, b)]
+    inputs = store.load(out / "graphx.db", derived=False)
+    assert not inputs.methods and not inputs.mentions
+    assert [(e.source, e.target, e.kind) for e in inputs.edges] == [(a, b, "cites")]
+    assert [p.id for p in inputs.papers] == [p.id for p in rebuilt.papers]
