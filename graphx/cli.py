@@ -658,10 +658,11 @@ def main() -> None:
 def _exit_now(code: int) -> None:
     """End the process without tearing down the heap; what it printed is flushed first."""
     try:
-        sys.stdout.flush()
-        sys.stderr.flush()
-    except OSError:  # e.g. a closed pipe (graphx ... | head): the interpreter reports it as ever
-        return
+        for stream in (sys.stdout, sys.stderr):
+            if stream is not None:  # None when the process started without it (`>&-`)
+                stream.flush()
+    except (OSError, ValueError):  # a closed pipe (graphx ... | head) or file: the interpreter
+        return  # reports it as ever
     os._exit(code)
 
 
