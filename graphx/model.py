@@ -77,3 +77,6 @@ class Graph:
     edges: list[Edge] = field(default_factory=list)
     sources: list[dict[str, Any]] = field(default_factory=list)
     meta: dict[str, Any] = field(default_factory=dict)
+    # the names each paper introduces as discovery found them (methods.discover.Introduced), in
+    # paper order; kept in the store so that `build --add` discovers only new or changed papers
+    discovered: list[Any] = field(default_factory=list)

@@ -21,6 +21,7 @@ from graphx import methods as methods_module
 from graphx.errors import GraphxError
 from graphx.graph import derive_edges
 from graphx.http import HttpConfig
+from graphx.methods.discover import Introduced, rules_fingerprint
 from graphx.model import Graph, Repo
 from graphx.papers import Paper, id_conflicts, merge_papers
 from graphx.sources import ReadReport, read_sources
@@ -100,8 +101,10 @@ def assemble(papers: list[Paper], catalog_files: Sequence[str | Path] = (), jobs
     stage("Finding methods")
     catalog = methods_module.load_catalog(list(catalog_files))
     jobs = jobs if jobs is not None else (os.cpu_count() or 1)
-    extraction = methods_module.extract(papers, catalog, jobs=jobs)
-    graph = Graph(papers=papers, methods=extraction.methods, mentions=extraction.mentions)
+    rules = rules_fingerprint()
+    extraction = methods_module.extract(papers, catalog, jobs=jobs, known=_known(previous, rules))
+    graph = Graph(papers=papers, methods=extraction.methods, mentions=extraction.mentions,
+                  discovered=extraction.discovered, meta={"discovery_rules": rules})
     graph.repos = _canonical_repos(papers, previous.repos if previous else {})
     if previous is not None:
         graph.edges = [e for e in previous.edges if e.kind == "cites"]
@@ -113,6 +116,17 @@ def assemble(papers: list[Paper], catalog_files: Sequence[str | Path] = (), jobs
 
 def _quiet(name: str) -> None:
     pass
+
+
+def _known(previous: Graph | None, rules: str) -> methods_module.Known:
+    """What discovery found in the previous store's papers, if the same rules found it."""
+    if previous is None or previous.meta.get("discovery_rules") != rules:
+        return {}
+    found: dict[str, list[Introduced]] = {p.id: [] for p in previous.papers}
+    for claim in previous.discovered:
+        if claim.paper_id in found:
+            found[claim.paper_id].append(claim)
+    return {p.id: (p.title, p.abstract, found[p.id]) for p in previous.papers}
 
 
 def build(

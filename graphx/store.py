@@ -13,6 +13,9 @@ Schema (version 1; `meta.schema_version`):
           pushed_at, archived, default_branch, html_url, canonical, fetched_at)
     paper_repos(paper_id, repo)                                  fact: paper has_code repo
     edges(source, target, kind, weight, methods)                 derived paper-paper edges
+    discoveries(paper_id, name, kind, aliases, in_title, introduced, how)
+                                  the names discovery found in each paper (methods.discover),
+                                  under meta.discovery_rules: `build --add` reuses them
 
 The store is written to a temporary file beside the target and renamed over it, so an
 interrupted build leaves the previous store intact.
@@ -57,6 +60,8 @@ CREATE TABLE repos (
     default_branch TEXT, html_url TEXT, canonical TEXT, fetched_at TEXT);
 CREATE TABLE paper_repos (paper_id TEXT, repo TEXT);
 CREATE TABLE edges (source TEXT, target TEXT, kind TEXT, weight REAL, methods TEXT);
+CREATE TABLE discoveries (paper_id TEXT, name TEXT, kind TEXT, aliases TEXT, in_title INTEGER,
+                          introduced INTEGER, how TEXT);
 """
 
 FACT_INDEXES = """
@@ -209,6 +214,9 @@ def _write_facts(conn: sqlite3.Connection, graph: Graph) -> None:
          r.default_branch, r.html_url, r.canonical, r.fetched_at)
         for r in graph.repos.values()))
     _insert(conn, "paper_repos", 2, ((p.id, repo) for p in graph.papers for repo in p.repos))
+    _insert(conn, "discoveries", 7, ((d.paper_id, d.name, d.kind, _json_strings(d.aliases),
+                                      int(d.in_title), int(d.introduced), d.how)
+                                     for d in graph.discovered))
     conn.executescript(FACT_INDEXES)
     conn.commit()
 
@@ -429,7 +437,19 @@ def _read(conn: sqlite3.Connection, subset: bool, derived: bool = True) -> Graph
             f"SELECT source, target, kind, weight, methods FROM edges{among} ORDER BY rowid")
     ]
     source_rows = [dict(r) for r in conn.execute("SELECT * FROM sources ORDER BY rowid")]
-    return Graph(papers, methods, mentions, repos, edges, source_rows, read_meta(conn))
+    discovered = [] if subset else _read_discoveries(plain)
+    return Graph(papers, methods, mentions, repos, edges, source_rows, read_meta(conn), discovered)
+
+
+def _read_discoveries(plain: sqlite3.Cursor) -> list[Any]:
+    from graphx.methods.discover import Introduced
+
+    if not plain.execute("SELECT 1 FROM sqlite_master WHERE name = 'discoveries'").fetchone():
+        return []  # a store from before they were kept: --add discovers everything again
+    return [Introduced(name, paper_id, kind, _string_list(aliases), bool(in_title),
+                       bool(introduced), how)
+            for paper_id, name, kind, aliases, in_title, introduced, how in plain.execute(
+                "SELECT * FROM discoveries ORDER BY rowid")]
 
 
 def read_meta(conn: sqlite3.Connection) -> dict[str, str]:

@@ -229,3 +229,31 @@ def test_adding_sources_builds_the_store_a_single_build_would_and_keeps_citation
     assert not inputs.methods and not inputs.mentions
     assert [(e.source, e.target, e.kind) for e in inputs.edges] == [(a, b, "cites")]
     assert [p.id for p in inputs.papers] == [p.id for p in rebuilt.papers]
+
+
+def test_adding_sources_discovers_only_papers_it_has_not_read(seeds_dir, tmp_path, monkeypatch):
+    import importlib
+    import sqlite3
+
+    from graphx import pipeline
+
+    discovery = importlib.import_module("graphx.methods.discover")  # the module, not the function
+
+    files = sorted(seeds_dir.iterdir())
+    out = tmp_path / "out"
+    first = pipeline.build(files[:2], out=out, jobs=1, exports=())
+    assert store.load(out / "graphx.db").discovered  # kept with the store
+    read: list[str] = []
+    real = discovery.discover_paper
+    monkeypatch.setattr(discovery, "discover_paper", lambda paper: read.append(paper.id) or real(paper))
+    added = pipeline.build(files[2:], out=out, jobs=1, add=True, exports=())
+    before = {p.id: (p.title, p.abstract) for p in first.graph.papers}
+    changed = [p.id for p in added.graph.papers if before.get(p.id) != (p.title, p.abstract)]
+    assert read == changed and 0 < len(read) < len(added.graph.papers)
+    # other discovery rules (a newer graphx): everything is read again
+    with sqlite3.connect(out / "graphx.db") as conn:
+        conn.execute("UPDATE meta SET value = 'older' WHERE key = 'discovery_rules'")
+    conn.close()
+    read.clear()
+    pipeline.build(files[2:], out=out, jobs=1, add=True, exports=())
+    assert len(read) == len(added.graph.papers)

@@ -32,6 +32,11 @@ PARALLEL_THRESHOLD = 5000
 class Extraction:
     methods: dict[str, Method]
     mentions: list[Mention]
+    discovered: list[Introduced]  # what discovery found (or was given), in paper order
+
+
+# paper id -> (title, abstract, the names discovery found in them): an earlier build's findings
+Known = dict[str, tuple[str, str, list[Introduced]]]
 
 
 def extract_batch(batch: Sequence[tuple[str, str]], matcher: Matcher) -> list[list[tuple[str, str]]]:
@@ -139,18 +144,50 @@ def _mentions(papers: list[Paper], found: Iterable[list[tuple[str, str]]],
 
 
 def extract(papers: list[Paper], catalog: list[CatalogEntry] | None = None, jobs: int = 1,
-            parallel_threshold: int = PARALLEL_THRESHOLD) -> Extraction:
+            parallel_threshold: int = PARALLEL_THRESHOLD, known: Known | None = None
+            ) -> Extraction:
     """Find every paper's methods and the methods papers introduce.
 
     With `jobs` > 1 and at least `parallel_threshold` papers, discovery and matching run in `jobs`
-    processes (graphx.parallel); the result is the same as with one.
+    processes (graphx.parallel); the result is the same as with one. `known` (from an earlier
+    build with the same discovery rules) spares discovery the papers whose id, title and
+    abstract it lists.
     """
     with no_gc():  # hundreds of thousands of claims and mentions, no cycles among them
-        return _extract(papers, catalog, jobs, parallel_threshold)
+        return _extract(papers, catalog, jobs, parallel_threshold, known or {})
+
+
+def _discovered(papers: list[Paper], jobs: int, threshold: int, known: Known
+                ) -> Iterator[Introduced]:
+    """Every paper's names in paper order: from `known` where its text is the same, the
+    others discovered (each batch's as soon as it is done)."""
+    reused: dict[int, list[Introduced]] = {}
+    unknown: list[Paper] = []
+    for index, paper in enumerate(papers):
+        before = known.get(paper.id)
+        if before is not None and before[0] == paper.title and before[1] == paper.abstract:
+            reused[index] = before[2]
+        else:
+            unknown.append(paper)
+    found = chain.from_iterable(iter_batches(discover, unknown, jobs, threshold))
+    if not reused:
+        yield from found
+        return
+    pending = next(found, None)
+    for index, paper in enumerate(papers):
+        if index in reused:
+            yield from reused[index]
+            continue
+        while pending is not None and pending.paper_id == paper.id:  # its names, if any
+            yield pending
+            pending = next(found, None)
+    if pending is not None:  # only if two papers shared an id: nothing is lost
+        yield pending
+        yield from found
 
 
 def _extract(papers: list[Paper], catalog: list[CatalogEntry] | None, jobs: int,
-             parallel_threshold: int) -> Extraction:
+             parallel_threshold: int, known: Known) -> Extraction:
     catalog = catalog if catalog is not None else load_catalog()
     methods: dict[str, Method] = {}
     forms: dict[str, list[str | tuple[str, str]]] = {}
@@ -180,7 +217,9 @@ def _extract(papers: list[Paper], catalog: list[CatalogEntry] | None, jobs: int,
 
     # discovery is per paper, so it runs over the same processes as matching; each batch's
     # claims are taken while the next batches are discovered
-    for claim in chain.from_iterable(iter_batches(discover, papers, jobs, parallel_threshold)):
+    discovered: list[Introduced] = []
+    for claim in _discovered(papers, jobs, parallel_threshold, known):
+        discovered.append(claim)
         names = [claim.name, *claim.aliases]
         method_id = _known(names, by_form, key)
         if method_id is None and claim.how == "compared" and any(
@@ -224,4 +263,4 @@ def _extract(papers: list[Paper], catalog: list[CatalogEntry] | None, jobs: int,
                                introduced, inner)
     # keep every catalog method (so `graphx method X` can say "no papers") but only used discoveries
     kept = {k: m for k, m in methods.items() if m.origin != "discovered" or k in used}
-    return Extraction(kept, mentions)
+    return Extraction(kept, mentions, discovered)

@@ -1134,6 +1134,28 @@ def discover_paper(paper: Paper) -> list[Introduced]:
     return list(found.values())
 
 
+_rules: list[str] = []
+
+
+def rules_fingerprint() -> str:
+    """Names the rules discovery runs (its code, the matcher's folding, the non-method list, the
+    version): names a store kept from a build with the same fingerprint are what discovery
+    would find again, so `build --add` reuses them."""
+    if not _rules:
+        import hashlib
+        from pathlib import Path
+
+        from graphx import __version__
+        from graphx.methods import catalog, matcher
+
+        digest = hashlib.sha256(__version__.encode())
+        for path in (Path(__file__), Path(matcher.__file__), Path(catalog.__file__),
+                     catalog._data_dir() / catalog.NON_METHODS_FILE):
+            digest.update(path.read_bytes())
+        _rules.append(digest.hexdigest()[:16])
+    return _rules[0]
+
+
 def discover(papers: Iterable[Paper]) -> list[Introduced]:
     """Names introduced (or defined) by each paper, in paper order (per paper: batches may run
     in parallel, see graphx.parallel)."""
