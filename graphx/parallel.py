@@ -136,8 +136,9 @@ def forked(work: Callable[[], object]) -> Iterator[None]:
             yield
             with os.fdopen(read_end, "rb", closefd=False) as pipe:
                 report = pipe.read().decode(errors="replace")  # until the child exits
-            _, status = os.waitpid(pid, 0)
-            pid = 0
+            with interrupts_held():  # reaped and forgotten at once: after waitpid the pid is
+                _, status = os.waitpid(pid, 0)  # no longer the child's, never to be killed
+                pid = 0
         except BaseException:  # also a Ctrl-C at the fork or while waiting: the child goes too
             if pid:
                 os.kill(pid, signal.SIGKILL)

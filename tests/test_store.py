@@ -198,6 +198,37 @@ def test_a_forked_process_reports_its_error_as_one_line_and_its_death_by_status(
     assert parallel._frozen == [0]
 
 
+def test_ctrl_c_just_as_a_forked_process_is_reaped_is_an_interrupt_that_kills_nobody(monkeypatch):
+    # the Ctrl-C lands right after waitpid: that pid is no longer the child's (the system may
+    # give it to another process), so it must not get the SIGKILL meant for the child
+    import os
+    import signal
+
+    from graphx import parallel
+
+    real_waitpid, real_kill, killed = os.waitpid, os.kill, []
+
+    def waitpid_then_ctrl_c(pid, options):
+        reaped = real_waitpid(pid, options)
+        real_kill(os.getpid(), signal.SIGINT)
+        return reaped
+
+    def kill(pid, sig):
+        killed.append(pid)
+        real_kill(pid, sig)
+
+    monkeypatch.setattr(os, "waitpid", waitpid_then_ctrl_c)
+    monkeypatch.setattr(os, "kill", kill)
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        with pytest.raises(KeyboardInterrupt), parallel.forked(lambda: None):
+            pass
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    assert killed == []
+    assert parallel._frozen == [0]
+
+
 def test_adding_sources_builds_the_store_a_single_build_would_and_keeps_citations(seeds_dir,
                                                                                   tmp_path):
     # --add reads back only what it cannot derive (papers, repos, sources, cites edges) and
