@@ -148,7 +148,7 @@ def build(
             for failed in exc.report.errors:
                 output.warn(f"skipped {failed.source}: {failed.error}")
         raise
-    _left_for_exit.append(result)
+    _left_for_exit[:] = [result]  # the last build's only: a host calling app() again frees the others
     for failed in result.report.errors:
         output.warn(f"skipped {failed.source}: {failed.error}")
     for message in result.warnings:

@@ -118,10 +118,12 @@ def forked(work: Callable[[], object]) -> Iterator[None]:
 
     The heap is frozen first (gc.freeze) and the child never collects: a collection would
     touch, and so copy, every page it inherited. The child ignores Ctrl-C: the parent decides,
-    and kills it. Linux only (CAN_FORK).
+    and kills it; it dies with the parent too. Where no process can be made (fork fails under
+    memory or process limits), `work()` runs here before the block: slower, the same result.
+    Linux only (CAN_FORK).
     """
     read_end, write_end = os.pipe()
-    pid = 0
+    pid, parent = 0, os.getpid()
     gc.freeze()
     _frozen[0] += 1
     try:
@@ -130,9 +132,16 @@ def forked(work: Callable[[], object]) -> Iterator[None]:
                 try:
                     pid = os.fork()
                     if pid == 0:  # pragma: no cover - the child (coverage does not follow forks)
-                        _run_child(work, read_end, write_end)  # never returns
+                        _run_child(work, parent, read_end, write_end)  # never returns
+                except OSError:
+                    pid = -1
                 finally:
                     os.close(write_end)
+            if pid == -1:
+                pid = 0
+                _run_here(work)
+                yield
+                return
             yield
             with os.fdopen(read_end, "rb", closefd=False) as pipe:
                 report = pipe.read().decode(errors="replace")  # until the child exits
@@ -159,9 +168,24 @@ def forked(work: Callable[[], object]) -> Iterator[None]:
         raise ChildError(message, complete)
 
 
-def _run_child(work: Callable[[], object], read_end: int, write_end: int) -> None:  # pragma: no cover
+def _run_here(work: Callable[[], object]) -> None:
+    """`work()` in this process, its error given as the child's would be (a ChildError)."""
+    try:
+        work()
+    except Exception as exc:
+        raise ChildError(_one_line(exc), isinstance(exc, GraphxError)) from None
+
+
+def _one_line(exc: BaseException) -> str:
+    text = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+    return " ".join((text or type(exc).__name__).split())
+
+
+def _run_child(work: Callable[[], object], parent: int, read_end: int, write_end: int
+               ) -> None:  # pragma: no cover
     status = 0
     try:
+        _die_with(parent)
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # (a Ctrl-C held back is dropped)
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
         os.close(read_end)
@@ -169,9 +193,20 @@ def _run_child(work: Callable[[], object], read_end: int, write_end: int) -> Non
         work()
     except BaseException as exc:  # noqa: BLE001 - reported to the parent through the pipe
         status = 1
-        text = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        text = " ".join((text or type(exc).__name__).split())  # one line
         flag = "!" if isinstance(exc, GraphxError) else "-"
-        os.write(write_end, (flag + text).encode()[:1000])
+        os.write(write_end, (flag + _one_line(exc)).encode()[:1000])
     finally:
         os._exit(status)
+
+
+def _die_with(parent: int) -> None:  # pragma: no cover - runs in the child
+    """Have the kernel kill this process when `parent` dies (Linux PR_SET_PDEATHSIG): a build
+    killed alone leaves no writer running on, holding its folder's lock."""
+    import ctypes
+
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1: PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # it died before we asked
+        os._exit(1)

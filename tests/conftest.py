@@ -29,3 +29,18 @@ def seed_build(seeds_dir: Path, tmp_path_factory: pytest.TempPathFactory):
 @pytest.fixture(scope="session")
 def seed_db(seed_build) -> Path:
     return seed_build.db_path
+
+
+@pytest.fixture
+def fixed_clock(monkeypatch):
+    """Every build at the same `built_at` (the HTML shows it), so two builds can be compared."""
+    from datetime import datetime, timezone
+
+    from graphx import pipeline
+
+    class Fixed(datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return datetime(2026, 1, 2, 3, 4, 5, tzinfo=timezone.utc)
+
+    monkeypatch.setattr(pipeline, "datetime", Fixed)

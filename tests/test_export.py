@@ -168,20 +168,6 @@ def test_a_failed_export_leaves_the_previous_file(tmp_path):
 EXPORT_FILES = ("graph.html", "graph.graphml", "graph.json")
 
 
-@pytest.fixture
-def fixed_clock(monkeypatch):
-    """Every build at the same `built_at` (the HTML shows it), so two builds can be compared."""
-    from datetime import datetime, timezone
-
-    from graphx import pipeline
-
-    class Fixed(datetime):
-        @classmethod
-        def now(cls, tz=None):
-            return datetime(2026, 1, 2, 3, 4, 5, tzinfo=timezone.utc)
-
-    monkeypatch.setattr(pipeline, "datetime", Fixed)
-
 
 def test_a_large_build_writes_its_exports_side_by_side_byte_for_byte(seeds_dir, tmp_path,
                                                                      monkeypatch, fixed_clock):

@@ -1,4 +1,6 @@
+import os
 import sqlite3
+from pathlib import Path
 
 import pytest
 
@@ -196,6 +198,63 @@ def test_a_forked_process_reports_its_error_as_one_line_and_its_death_by_status(
     with parallel.forked(lambda: None):  # a process that succeeds: nothing raised
         pass
     assert parallel._frozen == [0]
+
+
+def test_a_forked_process_dies_with_its_parent(tmp_path):
+    # a build killed alone (kill -9 of the parent only) must not leave its writer running on
+    import subprocess
+    import sys
+    import time
+
+    code = """
+import os, signal, sys, time
+from graphx import parallel
+pid_file = sys.argv[1]
+def work():
+    open(pid_file, "w").write(str(os.getpid()))
+    time.sleep(60)
+with parallel.forked(work):
+    while not os.path.exists(pid_file) or not open(pid_file).read():
+        time.sleep(0.01)
+    os.kill(os.getpid(), signal.SIGKILL)
+"""
+    pid_file = tmp_path / "child.pid"
+    done = subprocess.run([sys.executable, "-c", code, str(pid_file)], timeout=60)
+    assert done.returncode == -9
+    child = int(pid_file.read_text())
+    for _ in range(200):
+        try:
+            state = Path(f"/proc/{child}/status").read_text()
+        except FileNotFoundError:
+            return  # gone
+        if "\nState:\tZ" in state:
+            return  # dead, not yet reaped by whoever adopted it
+        time.sleep(0.01)
+    raise AssertionError(f"the forked process {child} outlived its parent")
+
+
+def test_where_no_process_can_be_made_the_work_is_done_here(seeds_dir, tmp_path, monkeypatch,
+                                                            fixed_clock):
+    import errno
+
+    from graphx import parallel, pipeline
+
+    def no_fork():
+        raise OSError(errno.EAGAIN, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(pipeline, "OVERLAP_THRESHOLD", 1)  # a large build: it would fork twice
+    real_fork = os.fork
+    monkeypatch.setattr(os, "fork", no_fork)
+    pipeline.build([seeds_dir], out=tmp_path / "here", jobs=2)
+    monkeypatch.setattr(os, "fork", real_fork)
+    pipeline.build([seeds_dir], out=tmp_path / "one", jobs=1)
+    for name in ("graph.graphml", "graph.json"):
+        assert (tmp_path / "here" / name).read_bytes() == (tmp_path / "one" / name).read_bytes()
+    assert store.load(tmp_path / "here" / "graphx.db").edges == store.load(tmp_path / "one" / "graphx.db").edges
+    monkeypatch.setattr(os, "fork", no_fork)
+    with pytest.raises(parallel.ChildError, match="disk full"):
+        with parallel.forked(lambda: (_ for _ in ()).throw(OSError(errno.ENOSPC, "disk full"))):
+            pass
 
 
 def test_ctrl_c_just_as_a_forked_process_is_reaped_is_an_interrupt_that_kills_nobody(monkeypatch):
