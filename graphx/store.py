@@ -109,7 +109,7 @@ def save(graph: Graph, path: str | Path,
         with atomic.temporary(path) as tmp:
             if derive_edges is not None and overlap and parallel.CAN_FORK:
                 try:
-                    with parallel.forked(lambda: _write_facts_to(tmp, graph)):
+                    with parallel.forked(lambda: _write_to(tmp, _write_facts, graph)):
                         graph.edges = derive_edges(graph)
                         # the rows too, while the writer still works: afterwards it is only SQLite
                         with no_gc():
@@ -117,20 +117,12 @@ def save(graph: Graph, path: str | Path,
                             edge_rows = (list(batches), rest)
                 except parallel.ChildError as exc:
                     raise sqlite3.OperationalError(str(exc)) from None
-                conn = sqlite3.connect(tmp)
-                try:
-                    _prepare(conn)
-                    _write_edges(conn, edge_rows)
-                finally:
-                    conn.close()
+                _write_to(tmp, _write_edges, edge_rows)
             else:
                 if derive_edges is not None:
                     graph.edges = derive_edges(graph)
-                conn = sqlite3.connect(tmp)
-                try:
-                    _write(conn, graph)
-                finally:
-                    conn.close()
+                _write_to(tmp, _write_facts, graph)
+                _write_to(tmp, _write_edges, _edge_rows(graph))
             atomic.replace(tmp, path)  # now, or with the build's exports (atomic.together)
     except sqlite3.Error as exc:
         raise StoreError(f"{path}: cannot write the store ({exc})") from None
@@ -139,13 +131,13 @@ def save(graph: Graph, path: str | Path,
     return path
 
 
-def _write_facts_to(tmp: Path, graph: Graph) -> None:
-    """Everything of `graph` but its edges, written to a new store at `tmp` (in a forked
-    process, see `save`)."""
+def _write_to(tmp: Path, write: Callable[[sqlite3.Connection, Any], None], what: Any) -> None:
+    """`write(conn, what)` into the store being made at `tmp`, on a connection of its own (the
+    facts may be written by a forked process, see `save`)."""
     conn = sqlite3.connect(tmp)
     try:
         _prepare(conn)
-        _write_facts(conn, graph)
+        write(conn, what)
     finally:
         conn.close()
 
@@ -162,12 +154,6 @@ def check_replaceable(path: Path) -> None:
         if "not a graphx store" in str(exc) or "empty file" in str(exc):
             raise StoreError(f"{exc}; graphx replaces only its own stores: remove it or choose "
                              "another --db") from None
-
-
-def _write(conn: sqlite3.Connection, graph: Graph) -> None:
-    _prepare(conn)
-    _write_facts(conn, graph)
-    _write_edges(conn, _edge_rows(graph))
 
 
 def _prepare(conn: sqlite3.Connection) -> None:

@@ -368,7 +368,7 @@ def test_sqlite_reporting_a_full_disk_gets_one_line(previous, monkeypatch, seeds
     def full(conn, graph):
         raise sqlite3.OperationalError("database or disk is full")
 
-    monkeypatch.setattr("graphx.store._write", full)
+    monkeypatch.setattr("graphx.store._write_facts", full)
     result = runner.invoke(app, ["build", str(seeds_dir), "--out", str(out), "--no-export"])
     assert result.exit_code == 1
     assert result.stderr == (f"error: {out / 'graphx.db'}: cannot write the store (database or "
