@@ -293,7 +293,7 @@ def test_a_full_disk_gets_one_line_and_keeps_every_previous_file(previous, monke
         monkeypatch.setattr("graphx.export.html.write_html", partly_written)
         expected = f"error: {out / 'graph.html'}: cannot write (No space left on device)\n"
     else:
-        monkeypatch.setattr("graphx.store._write", lambda conn, graph: disk_full())
+        monkeypatch.setattr("graphx.store._write_facts", lambda conn, graph: disk_full())
         expected = (f"error: {out / 'graphx.db'}: cannot write the store (No space left on "
                     "device)\n")
     result = runner.invoke(app, ["build", str(seeds_dir / "002_5a0bac9753124b9e.txt"),
