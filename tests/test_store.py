@@ -39,7 +39,7 @@ def test_a_failed_save_leaves_the_previous_store_intact(seed_build, tmp_path, mo
     def explode(conn, graph):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(store, "_write", explode)
+    monkeypatch.setattr(store, "_write_facts", explode)
     with pytest.raises(KeyboardInterrupt):
         store.save(seed_build.graph, target)
     assert target.read_bytes() == before
